@@ -1,0 +1,801 @@
+//! The SQL implementation of [`Store`], written once for every backend.
+//!
+//! Statements use `$n` placeholders, which SQLite and PostgreSQL both accept, and only types
+//! both map alike (`BIGINT`, `TEXT`, `DOUBLE PRECISION`/`REAL`). What differs between the
+//! backends — connection settings, migrations, the few statements that cannot be shared —
+//! lives in the backend crates behind [`Dialect`].
+
+#[doc(hidden)]
+pub mod rows;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Type};
+use suyuan_core::accounts::{ApiKey, Session, User};
+use suyuan_core::audit::AuditRecord;
+use suyuan_core::registry::{Participant, Product, Site};
+
+use self::rows::*;
+use crate::{
+    AuditEntry, AuditFilter, EntityKind, HistoryEntry, Page, PageRequest, ParticipantFilter, Store,
+    StoreError, StoreResult,
+};
+
+/// What a backend contributes besides its driver.
+pub trait Dialect: Database {
+    /// The backend's name, as `/health` reports it.
+    const BACKEND: &'static str;
+
+    /// How many rows a statement changed (sqlx has no backend-neutral accessor).
+    fn rows_affected(result: &Self::QueryResult) -> u64;
+}
+
+#[cfg(feature = "sqlite")]
+impl Dialect for sqlx::Sqlite {
+    const BACKEND: &'static str = "sqlite";
+
+    fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Dialect for sqlx::Postgres {
+    const BACKEND: &'static str = "postgres";
+
+    fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {
+        result.rows_affected()
+    }
+}
+
+/// [`Store`] over an sqlx pool of any backend with a [`Dialect`].
+#[derive(Debug, Clone)]
+pub struct SqlStore<DB: Database> {
+    pool: Pool<DB>,
+}
+
+impl<DB: Database> SqlStore<DB> {
+    /// Wraps a pool whose database is already migrated.
+    pub fn new(pool: Pool<DB>) -> Self {
+        SqlStore { pool }
+    }
+
+    pub fn pool(&self) -> &Pool<DB> {
+        &self.pool
+    }
+}
+
+const PARTICIPANT_COLUMNS: &str = "id, name, uscc, kind, business_roles, region_code, address, \
+    contact_name, contact_phone, contact_email, status, review_reason, version, created_at, updated_at";
+const SITE_COLUMNS: &str = "id, participant_id, name, gln, address, region_code, latitude, longitude, \
+    version, created_at, updated_at";
+const PRODUCT_COLUMNS: &str = "id, participant_id, gtin, name, category, unit, model, standard, \
+    license_no, shelf_life_days, origin_country, description, version, created_at, updated_at";
+const USER_COLUMNS: &str =
+    "id, participant_id, username, display_name, role, password_hash, created_at, disabled";
+const API_KEY_COLUMNS: &str =
+    "id, participant_id, name, prefix, token_hash, role, created_at, revoked_at";
+const AUDIT_COLUMNS: &str = "seq, at, actor_kind, actor_id, actor_role, actor_participant_id, action, \
+    target_kind, target_id, detail, ip, user_agent";
+
+/// Turns a unique violation into [`StoreError::Duplicate`] of `field`.
+fn duplicate<'a>(
+    field: &'static str,
+    value: &'a str,
+) -> impl FnOnce(sqlx::Error) -> StoreError + 'a {
+    move |error| {
+        if StoreError::is_unique_violation(&error) {
+            StoreError::Duplicate {
+                field,
+                value: value.to_owned(),
+            }
+        } else {
+            StoreError::Database(error)
+        }
+    }
+}
+
+fn snapshot<T: Serialize>(row: &T) -> String {
+    serde_json::to_string(row).unwrap_or_default()
+}
+
+impl<DB> SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> Option<f64>: Encode<'q, DB>,
+    for<'r> ParticipantRow: FromRow<'r, DB::Row>,
+    for<'r> SiteRow: FromRow<'r, DB::Row>,
+    for<'r> ProductRow: FromRow<'r, DB::Row>,
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'r> SessionRow: FromRow<'r, DB::Row>,
+    for<'r> ApiKeyRow: FromRow<'r, DB::Row>,
+    for<'r> AuditRow: FromRow<'r, DB::Row>,
+    for<'r> HistoryRow: FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    async fn insert_audit(conn: &mut DB::Connection, audit: &AuditRecord) -> StoreResult<()> {
+        sqlx::query::<DB>(
+            "INSERT INTO audit_log (at, actor_kind, actor_id, actor_role, actor_participant_id, action, \
+             target_kind, target_id, detail, ip, user_agent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(micros(audit.at))
+        .bind(audit.actor_kind.clone())
+        .bind(audit.actor_id.clone())
+        .bind(audit.actor_role.clone())
+        .bind(audit.actor_participant_id.clone())
+        .bind(audit.action.clone())
+        .bind(audit.target_kind.clone())
+        .bind(audit.target_id.clone())
+        .bind(audit.detail.clone())
+        .bind(audit.origin.ip.clone())
+        .bind(audit.origin.user_agent.clone())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Closes the current history version of an entity, if any, and opens `version`.
+    async fn record_version(
+        conn: &mut DB::Connection,
+        kind: EntityKind,
+        id: &str,
+        version: i64,
+        snapshot: String,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        let at = micros(audit.at);
+        sqlx::query::<DB>(
+            "UPDATE registry_history SET valid_to = $1 \
+             WHERE entity_kind = $2 AND entity_id = $3 AND valid_to IS NULL",
+        )
+        .bind(at)
+        .bind(kind.as_str())
+        .bind(id.to_owned())
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query::<DB>(
+            "INSERT INTO registry_history (entity_kind, entity_id, version, snapshot, valid_from, changed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(kind.as_str())
+        .bind(id.to_owned())
+        .bind(version)
+        .bind(snapshot)
+        .bind(at)
+        .bind(audit.actor_id.clone().or_else(|| Some(audit.actor_kind.clone())))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_user_on(conn: &mut DB::Connection, user: &User) -> StoreResult<()> {
+        let row = UserRow::from(user);
+        sqlx::query::<DB>(&format!(
+            "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(row.id)
+        .bind(row.participant_id)
+        .bind(row.username)
+        .bind(row.display_name)
+        .bind(row.role)
+        .bind(row.password_hash)
+        .bind(row.created_at)
+        .bind(row.disabled)
+        .execute(&mut *conn)
+        .await
+        .map_err(duplicate("username", &user.username))?;
+        Ok(())
+    }
+
+    async fn fetch_all<R, T>(&self, sql: &str, id: &str) -> StoreResult<Vec<T>>
+    where
+        R: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+        T: TryFrom<R, Error = StoreError>,
+    {
+        sqlx::query_as::<DB, R>(sql)
+            .bind(id.to_owned())
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(T::try_from)
+            .collect()
+    }
+
+    async fn fetch_one<R, T>(&self, sql: &str, id: &str) -> StoreResult<Option<T>>
+    where
+        R: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+        T: TryFrom<R, Error = StoreError>,
+    {
+        sqlx::query_as::<DB, R>(sql)
+            .bind(id.to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(T::try_from)
+            .transpose()
+    }
+}
+
+/// Maps "no row was updated" to the right error: the record is gone, or it changed.
+fn nothing_updated(kind: &'static str, id: &str, expected: i64) -> StoreError {
+    StoreError::StaleVersion {
+        kind,
+        id: id.to_owned(),
+        expected,
+    }
+}
+
+#[async_trait]
+impl<DB> Store for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> Option<f64>: Encode<'q, DB>,
+    for<'r> ParticipantRow: FromRow<'r, DB::Row>,
+    for<'r> SiteRow: FromRow<'r, DB::Row>,
+    for<'r> ProductRow: FromRow<'r, DB::Row>,
+    for<'r> UserRow: FromRow<'r, DB::Row>,
+    for<'r> SessionRow: FromRow<'r, DB::Row>,
+    for<'r> ApiKeyRow: FromRow<'r, DB::Row>,
+    for<'r> AuditRow: FromRow<'r, DB::Row>,
+    for<'r> HistoryRow: FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    fn backend(&self) -> &'static str {
+        DB::BACKEND
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query::<DB>("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_participant(
+        &self,
+        participant: &Participant,
+        first_user: Option<&User>,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        let row = ParticipantRow::from(participant);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(&format!(
+            "INSERT INTO participants ({PARTICIPANT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ))
+        .bind(row.id.clone())
+        .bind(row.name.clone())
+        .bind(row.uscc.clone())
+        .bind(row.kind.clone())
+        .bind(row.business_roles.clone())
+        .bind(row.region_code.clone())
+        .bind(row.address.clone())
+        .bind(row.contact_name.clone())
+        .bind(row.contact_phone.clone())
+        .bind(row.contact_email.clone())
+        .bind(row.status.clone())
+        .bind(row.review_reason.clone())
+        .bind(row.version)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("uscc", &row.uscc))?;
+        if let Some(user) = first_user {
+            Self::insert_user_on(&mut tx, user).await?;
+        }
+        Self::record_version(
+            &mut tx,
+            EntityKind::Participant,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn participant(&self, id: &str) -> StoreResult<Option<Participant>> {
+        self.fetch_one::<ParticipantRow, _>(
+            &format!("SELECT {PARTICIPANT_COLUMNS} FROM participants WHERE id = $1"),
+            id,
+        )
+        .await
+    }
+
+    async fn list_participants(
+        &self,
+        filter: &ParticipantFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Participant>> {
+        const WHERE: &str = "WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR kind = $2) \
+                             AND ($3 IS NULL OR name LIKE $3)";
+        let status = filter.status.map(|s| s.as_str().to_owned());
+        let kind = filter.kind.map(|k| k.as_str().to_owned());
+        let name = filter
+            .name_contains
+            .as_ref()
+            .map(|n| format!("%{}%", n.replace('%', "").replace('_', "")));
+        let (total,): (i64,) =
+            sqlx::query_as::<DB, (i64,)>(&format!("SELECT COUNT(*) FROM participants {WHERE}"))
+                .bind(status.clone())
+                .bind(kind.clone())
+                .bind(name.clone())
+                .fetch_one(&self.pool)
+                .await?;
+        let rows = sqlx::query_as::<DB, ParticipantRow>(&format!(
+            "SELECT {PARTICIPANT_COLUMNS} FROM participants {WHERE} \
+             ORDER BY created_at, id LIMIT $4 OFFSET $5"
+        ))
+        .bind(status)
+        .bind(kind)
+        .bind(name)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(Participant::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page { items, total })
+    }
+
+    async fn update_participant(
+        &self,
+        participant: &Participant,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        let row = ParticipantRow::from(participant);
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query::<DB>(
+            "UPDATE participants SET name = $1, uscc = $2, kind = $3, business_roles = $4, \
+             region_code = $5, address = $6, contact_name = $7, contact_phone = $8, contact_email = $9, \
+             status = $10, review_reason = $11, version = $12, updated_at = $13 \
+             WHERE id = $14 AND version = $15",
+        )
+        .bind(row.name.clone())
+        .bind(row.uscc.clone())
+        .bind(row.kind.clone())
+        .bind(row.business_roles.clone())
+        .bind(row.region_code.clone())
+        .bind(row.address.clone())
+        .bind(row.contact_name.clone())
+        .bind(row.contact_phone.clone())
+        .bind(row.contact_email.clone())
+        .bind(row.status.clone())
+        .bind(row.review_reason.clone())
+        .bind(row.version)
+        .bind(row.updated_at)
+        .bind(row.id.clone())
+        .bind(row.version - 1)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("uscc", &row.uscc))?;
+        if DB::rows_affected(&updated) == 0 {
+            return Err(nothing_updated("participant", &row.id, row.version - 1));
+        }
+        Self::record_version(
+            &mut tx,
+            EntityKind::Participant,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_site(&self, site: &Site, audit: &AuditRecord) -> StoreResult<()> {
+        let row = SiteRow::from(site);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(&format!(
+            "INSERT INTO sites ({SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(row.id.clone())
+        .bind(row.participant_id.clone())
+        .bind(row.name.clone())
+        .bind(row.gln.clone())
+        .bind(row.address.clone())
+        .bind(row.region_code.clone())
+        .bind(row.latitude)
+        .bind(row.longitude)
+        .bind(row.version)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("gln", row.gln.as_deref().unwrap_or_default()))?;
+        Self::record_version(
+            &mut tx,
+            EntityKind::Site,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn site(&self, id: &str) -> StoreResult<Option<Site>> {
+        self.fetch_one::<SiteRow, _>(
+            &format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"),
+            id,
+        )
+        .await
+    }
+
+    async fn sites_of(&self, participant_id: &str) -> StoreResult<Vec<Site>> {
+        self.fetch_all::<SiteRow, _>(
+            &format!(
+                "SELECT {SITE_COLUMNS} FROM sites WHERE participant_id = $1 ORDER BY created_at, id"
+            ),
+            participant_id,
+        )
+        .await
+    }
+
+    async fn update_site(&self, site: &Site, audit: &AuditRecord) -> StoreResult<()> {
+        let row = SiteRow::from(site);
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query::<DB>(
+            "UPDATE sites SET name = $1, gln = $2, address = $3, region_code = $4, latitude = $5, \
+             longitude = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10",
+        )
+        .bind(row.name.clone())
+        .bind(row.gln.clone())
+        .bind(row.address.clone())
+        .bind(row.region_code.clone())
+        .bind(row.latitude)
+        .bind(row.longitude)
+        .bind(row.version)
+        .bind(row.updated_at)
+        .bind(row.id.clone())
+        .bind(row.version - 1)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("gln", row.gln.as_deref().unwrap_or_default()))?;
+        if DB::rows_affected(&updated) == 0 {
+            return Err(nothing_updated("site", &row.id, row.version - 1));
+        }
+        Self::record_version(
+            &mut tx,
+            EntityKind::Site,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_product(&self, product: &Product, audit: &AuditRecord) -> StoreResult<()> {
+        let row = ProductRow::from(product);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(&format!(
+            "INSERT INTO products ({PRODUCT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        ))
+        .bind(row.id.clone())
+        .bind(row.participant_id.clone())
+        .bind(row.gtin.clone())
+        .bind(row.name.clone())
+        .bind(row.category.clone())
+        .bind(row.unit.clone())
+        .bind(row.model.clone())
+        .bind(row.standard.clone())
+        .bind(row.license_no.clone())
+        .bind(row.shelf_life_days)
+        .bind(row.origin_country.clone())
+        .bind(row.description.clone())
+        .bind(row.version)
+        .bind(row.created_at)
+        .bind(row.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("gtin", &row.gtin))?;
+        Self::record_version(
+            &mut tx,
+            EntityKind::Product,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn product(&self, id: &str) -> StoreResult<Option<Product>> {
+        self.fetch_one::<ProductRow, _>(
+            &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1"),
+            id,
+        )
+        .await
+    }
+
+    async fn product_by_gtin(&self, gtin: &str) -> StoreResult<Option<Product>> {
+        self.fetch_one::<ProductRow, _>(
+            &format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE gtin = $1"),
+            gtin,
+        )
+        .await
+    }
+
+    async fn products_of(&self, participant_id: &str) -> StoreResult<Vec<Product>> {
+        self.fetch_all::<ProductRow, _>(
+            &format!(
+                "SELECT {PRODUCT_COLUMNS} FROM products WHERE participant_id = $1 ORDER BY created_at, id"
+            ),
+            participant_id,
+        )
+        .await
+    }
+
+    async fn update_product(&self, product: &Product, audit: &AuditRecord) -> StoreResult<()> {
+        let row = ProductRow::from(product);
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query::<DB>(
+            "UPDATE products SET gtin = $1, name = $2, category = $3, unit = $4, model = $5, \
+             standard = $6, license_no = $7, shelf_life_days = $8, origin_country = $9, \
+             description = $10, version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+        )
+        .bind(row.gtin.clone())
+        .bind(row.name.clone())
+        .bind(row.category.clone())
+        .bind(row.unit.clone())
+        .bind(row.model.clone())
+        .bind(row.standard.clone())
+        .bind(row.license_no.clone())
+        .bind(row.shelf_life_days)
+        .bind(row.origin_country.clone())
+        .bind(row.description.clone())
+        .bind(row.version)
+        .bind(row.updated_at)
+        .bind(row.id.clone())
+        .bind(row.version - 1)
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("gtin", &row.gtin))?;
+        if DB::rows_affected(&updated) == 0 {
+            return Err(nothing_updated("product", &row.id, row.version - 1));
+        }
+        Self::record_version(
+            &mut tx,
+            EntityKind::Product,
+            &row.id,
+            row.version,
+            snapshot(&row),
+            audit,
+        )
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn history(&self, kind: EntityKind, id: &str) -> StoreResult<Vec<HistoryEntry>> {
+        let rows = sqlx::query_as::<DB, HistoryRow>(
+            "SELECT version, snapshot, valid_from, valid_to, changed_by FROM registry_history \
+             WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version",
+        )
+        .bind(kind.as_str())
+        .bind(id.to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(HistoryEntry::from).collect())
+    }
+
+    async fn insert_user(&self, user: &User, audit: &AuditRecord) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Self::insert_user_on(&mut tx, user).await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user(&self, id: &str) -> StoreResult<Option<User>> {
+        self.fetch_one::<UserRow, _>(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+            id,
+        )
+        .await
+    }
+
+    async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
+        self.fetch_one::<UserRow, _>(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"),
+            username,
+        )
+        .await
+    }
+
+    async fn users_of(&self, participant_id: &str) -> StoreResult<Vec<User>> {
+        self.fetch_all::<UserRow, _>(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE participant_id = $1 ORDER BY created_at, id"
+            ),
+            participant_id,
+        )
+        .await
+    }
+
+    async fn insert_session(&self, session: &Session, audit: &AuditRecord) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(session.token_hash.clone())
+        .bind(session.user_id.clone())
+        .bind(micros(session.created_at))
+        .bind(micros(session.expires_at))
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn live_session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Session>> {
+        let row = sqlx::query_as::<DB, SessionRow>(
+            "SELECT token_hash, user_id, created_at, expires_at FROM sessions \
+             WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash.to_owned())
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn delete_session(&self, token_hash: &str, audit: &AuditRecord) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_owned())
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey, audit: &AuditRecord) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query::<DB>(&format!(
+            "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(key.id.clone())
+        .bind(key.participant_id.clone())
+        .bind(key.name.clone())
+        .bind(key.prefix.clone())
+        .bind(key.token_hash.clone())
+        .bind(key.role.to_string())
+        .bind(micros(key.created_at))
+        .bind(key.revoked_at.map(micros))
+        .execute(&mut *tx)
+        .await
+        .map_err(duplicate("api key", &key.prefix))?;
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn api_key_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<ApiKey>> {
+        self.fetch_one::<ApiKeyRow, _>(
+            &format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE token_hash = $1"),
+            token_hash,
+        )
+        .await
+    }
+
+    async fn api_key(&self, id: &str) -> StoreResult<Option<ApiKey>> {
+        self.fetch_one::<ApiKeyRow, _>(
+            &format!("SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1"),
+            id,
+        )
+        .await
+    }
+
+    async fn api_keys_of(&self, participant_id: &str) -> StoreResult<Vec<ApiKey>> {
+        self.fetch_all::<ApiKeyRow, _>(
+            &format!(
+                "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE participant_id = $1 ORDER BY created_at, id"
+            ),
+            participant_id,
+        )
+        .await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query::<DB>(
+            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(micros(at))
+        .bind(id.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        if DB::rows_affected(&updated) == 0 {
+            return Err(StoreError::NotFound {
+                kind: "api key",
+                id: id.to_owned(),
+            });
+        }
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, audit: &AuditRecord) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Self::insert_audit(&mut conn, audit).await
+    }
+
+    async fn audit_log(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>> {
+        const WHERE: &str = "WHERE ($1 IS NULL OR target_id = $1) AND ($2 IS NULL OR actor_id = $2) \
+                             AND ($3 IS NULL OR action = $3)";
+        let (total,): (i64,) =
+            sqlx::query_as::<DB, (i64,)>(&format!("SELECT COUNT(*) FROM audit_log {WHERE}"))
+                .bind(filter.target_id.clone())
+                .bind(filter.actor_id.clone())
+                .bind(filter.action.clone())
+                .fetch_one(&self.pool)
+                .await?;
+        let rows = sqlx::query_as::<DB, AuditRow>(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log {WHERE} ORDER BY seq DESC LIMIT $4 OFFSET $5"
+        ))
+        .bind(filter.target_id.clone())
+        .bind(filter.actor_id.clone())
+        .bind(filter.action.clone())
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Page {
+            items: rows.into_iter().map(AuditEntry::from).collect(),
+            total,
+        })
+    }
+}
