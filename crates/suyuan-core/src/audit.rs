@@ -38,7 +38,7 @@ impl AuditRecord {
         detail: String,
     ) -> Self {
         AuditRecord {
-            at: Utc::now(),
+            at: crate::clock::now(),
             actor_kind: principal.actor.kind().to_owned(),
             actor_id: principal.actor.id().map(str::to_owned),
             actor_role: principal.role.as_str().to_owned(),

@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod catalog;
+pub mod clock;
 pub mod ids;
 pub mod registry;
 pub mod validation;

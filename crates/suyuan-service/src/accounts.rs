@@ -2,7 +2,6 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::Utc;
 use serde_json::json;
 use suyuan_core::access::{Actor, Membership, Permission, Principal, Role, ScopedAction};
 use suyuan_core::accounts::{ApiKey, Session, User, check_password, check_username};
@@ -131,7 +130,7 @@ impl Services {
             display_name: valid.display_name,
             role: valid.role.unwrap_or(default_role),
             password_hash: hash_password(valid.password).await?,
-            created_at: Utc::now(),
+            created_at: suyuan_core::clock::now(),
             disabled: false,
         })
     }
@@ -207,7 +206,7 @@ impl Services {
             return Err(ServiceError::BadCredentials(BAD_LOGIN));
         };
         let token = new_session_token();
-        let now = Utc::now();
+        let now = suyuan_core::clock::now();
         let session = Session {
             token_hash: token_hash(&token),
             user_id: user.id.clone(),
@@ -255,7 +254,7 @@ impl Services {
     pub async fn principal_for_session(&self, token: &str) -> ServiceResult<Principal> {
         let session = self
             .store
-            .live_session(&token_hash(token), Utc::now())
+            .live_session(&token_hash(token), suyuan_core::clock::now())
             .await?
             .ok_or(ServiceError::BadCredentials(
                 "the session is unknown or has expired; sign in again",
@@ -407,7 +406,7 @@ impl Services {
             prefix: token.chars().take(10).collect(),
             token_hash: token_hash(&token),
             role,
-            created_at: Utc::now(),
+            created_at: suyuan_core::clock::now(),
             revoked_at: None,
         };
         let audit = AuditRecord::new(
@@ -456,7 +455,7 @@ impl Services {
             "{}".to_owned(),
         );
         self.store
-            .revoke_api_key(key_id, Utc::now(), &audit)
+            .revoke_api_key(key_id, suyuan_core::clock::now(), &audit)
             .await?;
         Ok(())
     }

@@ -1,6 +1,5 @@
 //! Registry use cases: registration and its review, participants, sites, products, history.
 
-use chrono::Utc;
 use serde_json::json;
 use suyuan_core::access::{Permission, Principal, Role, ScopedAction};
 use suyuan_core::accounts::User;
@@ -92,7 +91,7 @@ impl Services {
         if !violations.is_empty() {
             return Err(violations.into());
         }
-        let now = Utc::now();
+        let now = suyuan_core::clock::now();
         let participant = Participant {
             id: new_id("p"),
             spec,
@@ -132,7 +131,7 @@ impl Services {
         let Some(spec) = draft.validate("", &mut violations) else {
             return Err(violations.into());
         };
-        let now = Utc::now();
+        let now = suyuan_core::clock::now();
         let participant = Participant {
             id: new_id("p"),
             spec,
@@ -179,7 +178,7 @@ impl Services {
             status: decision.outcome(),
             review_reason: decision.reason().map(str::to_owned),
             version: current.version + 1,
-            updated_at: Utc::now(),
+            updated_at: suyuan_core::clock::now(),
             ..current
         };
         let audit = AuditRecord::new(
@@ -253,7 +252,7 @@ impl Services {
             spec,
             status,
             version: current.version + 1,
-            updated_at: Utc::now(),
+            updated_at: suyuan_core::clock::now(),
             ..current
         };
         let audit = AuditRecord::new(
@@ -294,7 +293,7 @@ impl Services {
         principal.require_on(ScopedAction::SiteWrite, participant_id)?;
         self.existing_participant(participant_id).await?;
         let spec = draft.validate()?;
-        let now = Utc::now();
+        let now = suyuan_core::clock::now();
         let site = Site {
             id: new_id("s"),
             participant_id: participant_id.to_owned(),
@@ -329,7 +328,7 @@ impl Services {
         let updated = Site {
             spec,
             version: current.version + 1,
-            updated_at: Utc::now(),
+            updated_at: suyuan_core::clock::now(),
             ..current
         };
         let audit = AuditRecord::new(
@@ -370,7 +369,7 @@ impl Services {
         principal.require_on(ScopedAction::ProductWrite, participant_id)?;
         self.existing_participant(participant_id).await?;
         let spec = draft.validate()?;
-        let now = Utc::now();
+        let now = suyuan_core::clock::now();
         let product = Product {
             id: new_id("g"),
             participant_id: participant_id.to_owned(),
@@ -405,7 +404,7 @@ impl Services {
         let updated = Product {
             spec,
             version: current.version + 1,
-            updated_at: Utc::now(),
+            updated_at: suyuan_core::clock::now(),
             ..current
         };
         let audit = AuditRecord::new(

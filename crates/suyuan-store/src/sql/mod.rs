@@ -333,7 +333,7 @@ where
         let name = filter
             .name_contains
             .as_ref()
-            .map(|n| format!("%{}%", n.replace('%', "").replace('_', "")));
+            .map(|n| format!("%{}%", n.replace(['%', '_'], "")));
         let (total,): (i64,) =
             sqlx::query_as::<DB, (i64,)>(&format!("SELECT COUNT(*) FROM participants {WHERE}"))
                 .bind(status.clone())
