@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{IdentifierError, gs1_check_digit};
+use super::{IdentifierError, gs1_check_digit, require_digits};
 
 /// A GLN with a correct check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,15 +19,7 @@ impl FromStr for Gln {
     type Err = IdentifierError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        if let Some((position, found)) =
-            input.chars().enumerate().find(|(_, c)| !c.is_ascii_digit())
-        {
-            return Err(IdentifierError::Character {
-                position: position + 1,
-                found,
-                expected: "a digit",
-            });
-        }
+        require_digits(input)?;
         if input.len() != 13 {
             return Err(IdentifierError::Length {
                 expected: "13",

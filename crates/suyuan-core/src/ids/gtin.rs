@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::IdentifierError;
+use super::{IdentifierError, require_digits};
 
 /// A GTIN with a correct check digit, kept in its 14-digit form (left-padded with zeros).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,15 +36,7 @@ impl FromStr for Gtin {
     type Err = IdentifierError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        if let Some((position, found)) =
-            input.chars().enumerate().find(|(_, c)| !c.is_ascii_digit())
-        {
-            return Err(IdentifierError::Character {
-                position: position + 1,
-                found,
-                expected: "a digit",
-            });
-        }
+        require_digits(input)?;
         if !matches!(input.len(), 8 | 12 | 13 | 14) {
             return Err(IdentifierError::Length {
                 expected: "8, 12, 13 or 14",

@@ -33,3 +33,15 @@ pub enum IdentifierError {
     #[error("{found:?} is not a region code of GB/T 2260")]
     UnknownRegion { found: String },
 }
+
+/// Fails on the first character that is not an ASCII digit, naming its position (from 1).
+fn require_digits(input: &str) -> Result<(), IdentifierError> {
+    match input.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((position, found)) => Err(IdentifierError::Character {
+            position: position + 1,
+            found,
+            expected: "a digit",
+        }),
+        None => Ok(()),
+    }
+}

@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use super::IdentifierError;
+use super::{IdentifierError, require_digits};
 
 const TABLE: &str = include_str!("../../data/gb2260.tsv");
 
@@ -56,15 +56,7 @@ impl FromStr for RegionCode {
     type Err = IdentifierError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        if let Some((position, found)) =
-            input.chars().enumerate().find(|(_, c)| !c.is_ascii_digit())
-        {
-            return Err(IdentifierError::Character {
-                position: position + 1,
-                found,
-                expected: "a digit",
-            });
-        }
+        require_digits(input)?;
         if input.len() != 6 {
             return Err(IdentifierError::Length {
                 expected: "6",

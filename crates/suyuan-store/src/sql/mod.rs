@@ -11,7 +11,7 @@ pub mod rows;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Type};
+use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Transaction, Type};
 use suyuan_core::accounts::{ApiKey, Session, User};
 use suyuan_core::audit::AuditRecord;
 use suyuan_core::registry::{Participant, Product, Site};
@@ -178,6 +178,29 @@ where
         Ok(())
     }
 
+    /// Records the new version of an entity and the audit line, and commits.
+    async fn commit_version(
+        mut tx: Transaction<'static, DB>,
+        kind: EntityKind,
+        id: &str,
+        version: i64,
+        snapshot: String,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        Self::record_version(&mut tx, kind, id, version, snapshot, audit).await?;
+        Self::commit_with_audit(tx, audit).await
+    }
+
+    /// Records the audit line of the transaction's change, and commits.
+    async fn commit_with_audit(
+        mut tx: Transaction<'static, DB>,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
+        Self::insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn insert_user_on(conn: &mut DB::Connection, user: &User) -> StoreResult<()> {
         let row = UserRow::from(user);
         sqlx::query::<DB>(&format!(
@@ -299,18 +322,15 @@ where
         if let Some(user) = first_user {
             Self::insert_user_on(&mut tx, user).await?;
         }
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Participant,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn participant(&self, id: &str) -> StoreResult<Option<Participant>> {
@@ -393,18 +413,15 @@ where
         if DB::rows_affected(&updated) == 0 {
             return Err(nothing_updated("participant", &row.id, row.version - 1));
         }
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Participant,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn insert_site(&self, site: &Site, audit: &AuditRecord) -> StoreResult<()> {
@@ -427,18 +444,15 @@ where
         .execute(&mut *tx)
         .await
         .map_err(duplicate("gln", row.gln.as_deref().unwrap_or_default()))?;
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Site,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn site(&self, id: &str) -> StoreResult<Option<Site>> {
@@ -482,18 +496,15 @@ where
         if DB::rows_affected(&updated) == 0 {
             return Err(nothing_updated("site", &row.id, row.version - 1));
         }
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Site,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn insert_product(&self, product: &Product, audit: &AuditRecord) -> StoreResult<()> {
@@ -521,18 +532,15 @@ where
         .execute(&mut *tx)
         .await
         .map_err(duplicate("gtin", &row.gtin))?;
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Product,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn product(&self, id: &str) -> StoreResult<Option<Product>> {
@@ -589,18 +597,15 @@ where
         if DB::rows_affected(&updated) == 0 {
             return Err(nothing_updated("product", &row.id, row.version - 1));
         }
-        Self::record_version(
-            &mut tx,
+        Self::commit_version(
+            tx,
             EntityKind::Product,
             &row.id,
             row.version,
             snapshot(&row),
             audit,
         )
-        .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn history(&self, kind: EntityKind, id: &str) -> StoreResult<Vec<HistoryEntry>> {
@@ -618,9 +623,7 @@ where
     async fn insert_user(&self, user: &User, audit: &AuditRecord) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         Self::insert_user_on(&mut tx, user).await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_audit(tx, audit).await
     }
 
     async fn user(&self, id: &str) -> StoreResult<Option<User>> {
@@ -660,9 +663,7 @@ where
         .bind(micros(session.expires_at))
         .execute(&mut *tx)
         .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_audit(tx, audit).await
     }
 
     async fn live_session(
@@ -687,9 +688,7 @@ where
             .bind(token_hash.to_owned())
             .execute(&mut *tx)
             .await?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_audit(tx, audit).await
     }
 
     async fn insert_api_key(&self, key: &ApiKey, audit: &AuditRecord) -> StoreResult<()> {
@@ -708,9 +707,7 @@ where
         .execute(&mut *tx)
         .await
         .map_err(duplicate("api key", &key.prefix))?;
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_audit(tx, audit).await
     }
 
     async fn api_key_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<ApiKey>> {
@@ -759,9 +756,7 @@ where
                 id: id.to_owned(),
             });
         }
-        Self::insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        Self::commit_with_audit(tx, audit).await
     }
 
     async fn append_audit(&self, audit: &AuditRecord) -> StoreResult<()> {

@@ -1,46 +1,18 @@
 //! Nothing acknowledged is lost: the real binary is killed with SIGKILL right after it
 //! acknowledges registrations, restarted, and every registration is there.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{TestDb, fresh_databases, uscc};
-
-/// Starts `suyuan serve` on a free port and returns it with its base URL.
-fn start_binary(db: &TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_suyuan"))
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(db.binary_args())
-        .env("SUYUAN_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start suyuan");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(address) = line.strip_prefix("Listening on ") {
-                let _ = tx.send(address.trim().to_owned());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server reports its address");
-    (child, base)
-}
+use crate::support::{fresh_databases, start_binary, uscc};
 
 #[tokio::test]
 async fn acknowledged_registrations_survive_sigkill() {
     for db in fresh_databases().await {
         let client = reqwest::Client::new();
-        let (mut child, base) = start_binary(&db);
+        let (mut child, base, _) = start_binary(&db.binary_args(), &[]);
         let mut acknowledged = Vec::new();
         for n in 0..25 {
             let body = json!({
@@ -74,7 +46,7 @@ async fn acknowledged_registrations_survive_sigkill() {
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
 
-        let (mut child, base) = start_binary(&db);
+        let (mut child, base, _) = start_binary(&db.binary_args(), &[]);
         let started = Instant::now();
         for (n, id) in &acknowledged {
             let login = client

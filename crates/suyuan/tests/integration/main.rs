@@ -4,6 +4,7 @@
 //! SQLite always runs; PostgreSQL runs too when `SUYUAN_TEST_DATABASE_URL` is set (each test
 //! gets a fresh database created there).
 
+mod cli;
 mod crash;
 mod http_api;
 mod openapi;

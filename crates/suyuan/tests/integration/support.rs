@@ -187,3 +187,45 @@ pub fn gtin13(body: &str) -> String {
         suyuan_core::ids::gs1_check_digit(body).expect("digits")
     )
 }
+
+/// Starts the real `suyuan serve` with `args` (and `--listen 127.0.0.1:0` unless given) and
+/// extra environment; returns it, its base URL, and what it printed before listening.
+pub fn start_binary(
+    args: &[String],
+    env: &[(&str, &str)],
+) -> (std::process::Child, String, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(env!("CARGO_BIN_EXE_suyuan"));
+    command.arg("serve");
+    if !args.iter().any(|a| a == "--listen") {
+        command.args(["--listen", "127.0.0.1:0"]);
+    }
+    command
+        .args(args)
+        .env("SUYUAN_LOG", "warn")
+        .env_remove("SUYUAN_DATABASE_URL")
+        .env_remove("SUYUAN_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("start suyuan");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut printed = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(address) = line.strip_prefix("Listening on ") {
+                let _ = tx.send((address.trim().to_owned(), std::mem::take(&mut printed)));
+            } else {
+                printed.push(line);
+            }
+        }
+    });
+    let (base, printed) = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server reports its address");
+    (child, base, printed)
+}
