@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod clock;
+pub mod epcis;
 pub mod ids;
 pub mod registry;
 pub mod validation;

@@ -1,0 +1,9 @@
+//! GS1 EPCIS 2.0 with CBV 2.0: the event model, the vocabularies, identifiers in both their
+//! URN and Digital Link forms, and the JSON-LD binding.
+
+pub mod identifiers;
+pub mod jsonld;
+pub mod model;
+pub mod vocab;
+
+pub use model::*;
