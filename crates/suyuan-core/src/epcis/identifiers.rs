@@ -461,7 +461,7 @@ mod tests {
         );
         assert_eq!(
             to_digital_link("urn:epc:id:sgln:0012345.11111.0").as_deref(),
-            Some("https://id.gs1.org/414/0012345111118")
+            Some("https://id.gs1.org/414/0012345111112")
         );
         assert_eq!(
             to_digital_link("urn:epc:class:lgtin:4012345.012345.998877").as_deref(),
@@ -473,7 +473,7 @@ mod tests {
         );
         assert_eq!(
             to_digital_link("urn:epc:id:pgln:4012345.00225").as_deref(),
-            Some("https://id.gs1.org/417/4012345002254")
+            Some("https://id.gs1.org/417/4012345002256")
         );
     }
 
