@@ -6,6 +6,7 @@
 //! write takes the [`AuditRecord`] that describes it and stores both in one transaction.
 
 mod error;
+pub mod events;
 pub mod sql;
 
 use async_trait::async_trait;
@@ -15,6 +16,7 @@ use suyuan_core::audit::AuditRecord;
 use suyuan_core::registry::{Participant, ParticipantKind, Product, RegistrationStatus, Site};
 
 pub use error::StoreError;
+pub use events::*;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -169,4 +171,41 @@ pub trait Store: Send + Sync + 'static {
         filter: &AuditFilter,
         page: PageRequest,
     ) -> StoreResult<Page<AuditEntry>>;
+
+    // EPCIS events.
+
+    async fn insert_capture_job(&self, job: &CaptureJob) -> StoreResult<()>;
+    /// Records how a job ended (status, counts, errors).
+    async fn finish_capture_job(&self, job: &CaptureJob) -> StoreResult<()>;
+    async fn capture_job(&self, id: &str) -> StoreResult<Option<CaptureJob>>;
+
+    /// Stores events in one transaction with the audit line; an event whose eventID is already
+    /// stored is skipped, not stored twice.
+    async fn store_events(&self, events: &[EventRecord], audit: &AuditRecord) -> StoreResult<StoreOutcome>;
+    async fn event_by_id(&self, event_id: &str) -> StoreResult<Option<StoredEvent>>;
+    async fn query_events(&self, query: &EventQuery) -> StoreResult<Vec<StoredEvent>>;
+    /// The distinct values of one event column, sorted, at most `limit`.
+    async fn distinct_event_values(&self, column: EventColumn, limit: i64) -> StoreResult<Vec<String>>;
+}
+
+/// Event columns whose distinct values the resource endpoints list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventColumn {
+    EventType,
+    BizStep,
+    Disposition,
+    ReadPoint,
+    BizLocation,
+}
+
+impl EventColumn {
+    pub fn column(self) -> &'static str {
+        match self {
+            EventColumn::EventType => "event_type",
+            EventColumn::BizStep => "biz_step",
+            EventColumn::Disposition => "disposition",
+            EventColumn::ReadPoint => "read_point",
+            EventColumn::BizLocation => "biz_location",
+        }
+    }
 }

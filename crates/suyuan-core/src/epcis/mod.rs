@@ -2,6 +2,7 @@
 //! URN and Digital Link forms, and the JSON-LD binding.
 
 pub mod identifiers;
+pub mod index;
 pub mod jsonld;
 pub mod model;
 pub mod vocab;

@@ -18,8 +18,9 @@ use suyuan_core::registry::{Participant, Product, Site};
 
 use self::rows::*;
 use crate::{
-    AuditEntry, AuditFilter, EntityKind, HistoryEntry, Page, PageRequest, ParticipantFilter, Store,
-    StoreError, StoreResult,
+    AuditEntry, AuditFilter, CaptureJob, EntityKind, EventColumn, EventOrder, EventQuery, EventRecord,
+    HistoryEntry, Page, PageRequest, ParticipantFilter, Store, StoreError, StoreOutcome, StoreResult,
+    StoredEvent,
 };
 
 /// What a backend contributes besides its driver.
@@ -121,6 +122,9 @@ where
     for<'r> AuditRow: FromRow<'r, DB::Row>,
     for<'r> HistoryRow: FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> CaptureJobRow: FromRow<'r, DB::Row>,
+    for<'r> StoredEventRow: FromRow<'r, DB::Row>,
+    for<'r> TextRow: FromRow<'r, DB::Row>,
 {
     async fn insert_audit(conn: &mut DB::Connection, audit: &AuditRecord) -> StoreResult<()> {
         sqlx::query::<DB>(
@@ -279,6 +283,9 @@ where
     for<'r> AuditRow: FromRow<'r, DB::Row>,
     for<'r> HistoryRow: FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> CaptureJobRow: FromRow<'r, DB::Row>,
+    for<'r> StoredEventRow: FromRow<'r, DB::Row>,
+    for<'r> TextRow: FromRow<'r, DB::Row>,
 {
     fn backend(&self) -> &'static str {
         DB::BACKEND
@@ -793,4 +800,273 @@ where
             total,
         })
     }
+    async fn insert_capture_job(&self, job: &CaptureJob) -> StoreResult<()> {
+        sqlx::query::<DB>(
+            "INSERT INTO capture_jobs (id, owner_id, status, created_at, finished_at, event_count, stored, errors) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(job.id.clone())
+        .bind(job.owner_id.clone())
+        .bind(job.status.clone())
+        .bind(micros(job.created_at))
+        .bind(job.finished_at.map(micros))
+        .bind(job.event_count)
+        .bind(job.stored)
+        .bind(job.errors.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn finish_capture_job(&self, job: &CaptureJob) -> StoreResult<()> {
+        sqlx::query::<DB>(
+            "UPDATE capture_jobs SET status = $1, finished_at = $2, stored = $3, errors = $4 WHERE id = $5",
+        )
+        .bind(job.status.clone())
+        .bind(job.finished_at.map(micros))
+        .bind(job.stored)
+        .bind(job.errors.clone())
+        .bind(job.id.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn capture_job(&self, id: &str) -> StoreResult<Option<CaptureJob>> {
+        let row = sqlx::query_as::<DB, CaptureJobRow>(
+            "SELECT id, owner_id, status, created_at, finished_at, event_count, stored, errors \
+             FROM capture_jobs WHERE id = $1",
+        )
+        .bind(id.to_owned())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(CaptureJob::from))
+    }
+
+    async fn store_events(&self, events: &[EventRecord], audit: &AuditRecord) -> StoreResult<StoreOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcome = StoreOutcome::default();
+        for event in events {
+            let seq: Option<(i64,)> = sqlx::query_as::<DB, (i64,)>(
+                "INSERT INTO events (event_id, event_type, event_time, record_time, action, biz_step, \
+                 disposition, read_point, biz_location, owner_id, capture_job, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (event_id) DO NOTHING RETURNING seq",
+            )
+            .bind(event.event_id.clone())
+            .bind(event.event_type.clone())
+            .bind(micros(event.event_time))
+            .bind(micros(event.record_time))
+            .bind(event.action.clone())
+            .bind(event.biz_step.clone())
+            .bind(event.disposition.clone())
+            .bind(event.read_point.clone())
+            .bind(event.biz_location.clone())
+            .bind(event.owner_id.clone())
+            .bind(event.capture_job.clone())
+            .bind(event.body.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((seq,)) = seq else {
+                outcome.already_present += 1;
+                continue;
+            };
+            outcome.stored += 1;
+            for (role, key) in &event.identifiers {
+                sqlx::query::<DB>("INSERT INTO event_identifiers (event_seq, role, key) VALUES ($1, $2, $3)")
+                    .bind(seq)
+                    .bind(role.clone())
+                    .bind(key.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (name, value) in &event.attributes {
+                sqlx::query::<DB>("INSERT INTO event_attributes (event_seq, name, value) VALUES ($1, $2, $3)")
+                    .bind(seq)
+                    .bind(name.clone())
+                    .bind(value.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Self::commit_with_audit(tx, audit).await?;
+        Ok(outcome)
+    }
+
+    async fn event_by_id(&self, event_id: &str) -> StoreResult<Option<StoredEvent>> {
+        let row = sqlx::query_as::<DB, StoredEventRow>(
+            "SELECT seq, event_id, event_time, record_time, owner_id, body FROM events WHERE event_id = $1",
+        )
+        .bind(event_id.to_owned())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(StoredEvent::from))
+    }
+
+    async fn query_events(&self, query: &EventQuery) -> StoreResult<Vec<StoredEvent>> {
+        let statement = event_query_statement(query);
+        let mut select = sqlx::query_as::<DB, StoredEventRow>(&statement.sql);
+        for bind in statement.binds {
+            select = match bind {
+                Bind::Text(text) => select.bind(text),
+                Bind::Int(number) => select.bind(number),
+            };
+        }
+        let rows = select.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(StoredEvent::from).collect())
+    }
+
+    async fn distinct_event_values(&self, column: EventColumn, limit: i64) -> StoreResult<Vec<String>> {
+        let name = column.column();
+        let rows = sqlx::query_as::<DB, TextRow>(&format!(
+            "SELECT DISTINCT {name} AS value FROM events WHERE {name} IS NOT NULL ORDER BY {name} LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|row| row.value).collect())
+    }
+
+}
+
+/// A value bound to a statement built at run time.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Builds SQL with numbered placeholders (`$1`, `$2`, …), which both backends accept.
+#[derive(Default)]
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Statement {
+    fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    fn bind(&mut self, value: Bind) {
+        self.binds.push(value);
+        self.sql.push_str(&format!("${}", self.binds.len()));
+    }
+
+    fn text(&mut self, value: &str) {
+        self.bind(Bind::Text(value.to_owned()));
+    }
+
+    fn list(&mut self, values: &[String]) {
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.push(", ");
+            }
+            self.text(value);
+        }
+    }
+}
+
+/// The statement of an event query: conditions, order and page.
+fn event_query_statement(query: &EventQuery) -> Statement {
+    let mut statement = Statement::default();
+    statement.push("SELECT seq, event_id, event_time, record_time, owner_id, body FROM events WHERE 1 = 1");
+    let filter = &query.filter;
+    let columns: [(&str, &Vec<String>); 6] = [
+        ("event_type", &filter.event_types),
+        ("action", &filter.actions),
+        ("biz_step", &filter.biz_steps),
+        ("disposition", &filter.dispositions),
+        ("read_point", &filter.read_points),
+        ("biz_location", &filter.biz_locations),
+    ];
+    for (column, values) in columns {
+        if !values.is_empty() {
+            statement.push(&format!(" AND {column} IN ("));
+            statement.list(values);
+            statement.push(")");
+        }
+    }
+    if !filter.event_ids.is_empty() {
+        statement.push(" AND event_id IN (");
+        statement.list(&filter.event_ids);
+        statement.push(")");
+    }
+    if let Some(owners) = &filter.owners {
+        if owners.is_empty() {
+            statement.push(" AND 1 = 0");
+        } else {
+            statement.push(" AND owner_id IN (");
+            statement.list(owners);
+            statement.push(")");
+        }
+    }
+    let times = [
+        ("event_time", ">=", filter.ge_event_time),
+        ("event_time", "<", filter.lt_event_time),
+        ("record_time", ">=", filter.ge_record_time),
+        ("record_time", "<", filter.lt_record_time),
+    ];
+    for (column, op, value) in times {
+        if let Some(value) = value {
+            statement.push(&format!(" AND {column} {op} "));
+            statement.bind(Bind::Int(micros(value)));
+        }
+    }
+    for matcher in &filter.identifiers {
+        statement.push(" AND EXISTS (SELECT 1 FROM event_identifiers i WHERE i.event_seq = events.seq");
+        if !matcher.roles.is_empty() {
+            statement.push(" AND i.role IN (");
+            statement.list(&matcher.roles);
+            statement.push(")");
+        }
+        statement.push(" AND (");
+        if matcher.keys.is_empty() {
+            statement.push("1 = 0");
+        }
+        for (index, key) in matcher.keys.iter().enumerate() {
+            if index > 0 {
+                statement.push(" OR ");
+            }
+            statement.push("i.key = ");
+            statement.text(key);
+            if matcher.prefix {
+                // Identifiers below a class ("…/01/{gtin}/21/…") sort between "…/" and "…0".
+                statement.push(" OR (i.key >= ");
+                statement.text(&format!("{key}/"));
+                statement.push(" AND i.key < ");
+                statement.text(&format!("{key}0"));
+                statement.push(")");
+            }
+        }
+        statement.push("))");
+    }
+    for (name, values) in &filter.attributes {
+        statement.push(" AND EXISTS (SELECT 1 FROM event_attributes a WHERE a.event_seq = events.seq AND a.name = ");
+        statement.text(name);
+        statement.push(" AND a.value IN (");
+        statement.list(values);
+        statement.push("))");
+    }
+    for name in &filter.attribute_exists {
+        statement.push(" AND EXISTS (SELECT 1 FROM event_attributes a WHERE a.event_seq = events.seq AND a.name = ");
+        statement.text(name);
+        statement.push(")");
+    }
+    let column = match query.order {
+        EventOrder::EventTime => "event_time",
+        EventOrder::RecordTime => "record_time",
+    };
+    let (after, direction) = if query.descending { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(cursor) = query.after {
+        statement.push(&format!(" AND ({column} {after} "));
+        statement.bind(Bind::Int(cursor.sort_micros));
+        statement.push(&format!(" OR ({column} = "));
+        statement.bind(Bind::Int(cursor.sort_micros));
+        statement.push(&format!(" AND seq {after} "));
+        statement.bind(Bind::Int(cursor.seq));
+        statement.push("))");
+    }
+    statement.push(&format!(" ORDER BY {column} {direction}, seq {direction} LIMIT "));
+    statement.bind(Bind::Int(query.limit));
+    statement
 }

@@ -421,3 +421,58 @@ impl From<HistoryRow> for HistoryEntry {
         }
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaptureJobRow {
+    pub id: String,
+    pub owner_id: String,
+    pub status: String,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    pub event_count: i64,
+    pub stored: i64,
+    pub errors: String,
+}
+
+impl From<CaptureJobRow> for crate::CaptureJob {
+    fn from(row: CaptureJobRow) -> Self {
+        crate::CaptureJob {
+            id: row.id,
+            owner_id: row.owner_id,
+            status: row.status,
+            created_at: from_micros(row.created_at),
+            finished_at: row.finished_at.map(from_micros),
+            event_count: row.event_count,
+            stored: row.stored,
+            errors: row.errors,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredEventRow {
+    pub seq: i64,
+    pub event_id: String,
+    pub event_time: i64,
+    pub record_time: i64,
+    pub owner_id: String,
+    pub body: String,
+}
+
+impl From<StoredEventRow> for crate::StoredEvent {
+    fn from(row: StoredEventRow) -> Self {
+        crate::StoredEvent {
+            seq: row.seq,
+            event_id: row.event_id,
+            event_time: from_micros(row.event_time),
+            record_time: from_micros(row.record_time),
+            owner_id: row.owner_id,
+            body: row.body,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TextRow {
+    pub value: String,
+}
