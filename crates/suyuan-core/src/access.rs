@@ -49,6 +49,12 @@ pub enum Permission {
     ApiKeyManageOwn,
     ApiKeyManageAny,
     AuditReadAny,
+    /// Capture EPCIS events as one's own participant.
+    EventCaptureOwn,
+    /// Read the events one's own participant captured.
+    EventReadOwn,
+    /// Read every participant's events.
+    EventReadAny,
 }
 
 text_enum!(Permission, "a permission", {
@@ -68,6 +74,9 @@ text_enum!(Permission, "a permission", {
     ApiKeyManageOwn => "apikey:manage:own",
     ApiKeyManageAny => "apikey:manage:any",
     AuditReadAny => "audit:read:any",
+    EventCaptureOwn => "event:capture:own",
+    EventReadOwn => "event:read:own",
+    EventReadAny => "event:read:any",
 });
 
 /// An action that exists in an own and an any scope.
@@ -79,6 +88,8 @@ pub enum ScopedAction {
     ProductWrite,
     UserManage,
     ApiKeyManage,
+    EventCapture,
+    EventRead,
 }
 
 impl ScopedAction {
@@ -90,6 +101,8 @@ impl ScopedAction {
             ScopedAction::ProductWrite => Permission::ProductWriteOwn,
             ScopedAction::UserManage => Permission::UserManageOwn,
             ScopedAction::ApiKeyManage => Permission::ApiKeyManageOwn,
+            ScopedAction::EventCapture => Permission::EventCaptureOwn,
+            ScopedAction::EventRead => Permission::EventReadOwn,
         }
     }
 
@@ -101,6 +114,9 @@ impl ScopedAction {
             ScopedAction::ProductWrite => Permission::ProductWriteAny,
             ScopedAction::UserManage => Permission::UserManageAny,
             ScopedAction::ApiKeyManage => Permission::ApiKeyManageAny,
+            // Events are always captured as one's own participant.
+            ScopedAction::EventCapture => Permission::EventCaptureOwn,
+            ScopedAction::EventRead => Permission::EventReadAny,
         }
     }
 
@@ -131,6 +147,8 @@ impl Role {
                 ParticipantReadOwn,
                 SiteWriteOwn,
                 ProductWriteOwn,
+                EventCaptureOwn,
+                EventReadOwn,
                 ParticipantUpdateOwn,
                 UserManageOwn,
                 ApiKeyManageOwn,
@@ -140,6 +158,8 @@ impl Role {
                 ParticipantReadOwn,
                 ParticipantReadAny,
                 AuditReadAny,
+                EventReadOwn,
+                EventReadAny,
             ],
             Role::Operator => &[
                 RegistrationSubmit,
@@ -158,6 +178,9 @@ impl Role {
                 UserManageAny,
                 ApiKeyManageOwn,
                 ApiKeyManageAny,
+                EventCaptureOwn,
+                EventReadOwn,
+                EventReadAny,
             ],
         }
     }
@@ -281,7 +304,7 @@ impl Principal {
 
     /// Allows an action on the data of `participant_id`.
     pub fn require_on(&self, action: ScopedAction, participant_id: &str) -> Result<(), Denied> {
-        if self.role.grants(action.any()) {
+        if action.any() != action.own() && self.role.grants(action.any()) {
             return Ok(());
         }
         self.require(action.own())?;
@@ -310,6 +333,8 @@ impl FromStr for ScopedAction {
             "product:write" => Ok(ScopedAction::ProductWrite),
             "user:manage" => Ok(ScopedAction::UserManage),
             "apikey:manage" => Ok(ScopedAction::ApiKeyManage),
+            "event:capture" => Ok(ScopedAction::EventCapture),
+            "event:read" => Ok(ScopedAction::EventRead),
             other => Err(format!("unknown scoped action {other:?}")),
         }
     }

@@ -19,6 +19,34 @@ pub const SESSION_COOKIE: &str = "suyuan_session";
 /// Largest JSON body accepted by the registry API.
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 
+/// Largest body the server reads at all (EPCIS capture documents); larger is a 413.
+pub const BODY_LIMIT: usize = suyuan_service::capture::CAPTURE_SIZE_LIMIT;
+
+fn body_rejection(rejection: axum::extract::rejection::BytesRejection, limit: usize) -> ApiError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            ProblemKind::PayloadTooLarge,
+            format!("the body exceeds {limit} bytes"),
+        )
+    } else {
+        ApiError::new(ProblemKind::MalformedRequest, rejection.body_text())
+    }
+}
+
+/// A raw request body, up to [`BODY_LIMIT`]; larger is answered with our 413 problem.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| body_rejection(rejection, BODY_LIMIT))
+    }
+}
+
 /// Converts a serde path into a JSON pointer.
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;

@@ -65,6 +65,6 @@ pub fn app(services: Services, center: CenterInfo) -> Router {
                 "this path does not accept this method; see /openapi.json",
             )
         })
-        .layer(DefaultBodyLimit::max(extract::JSON_BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
         .with_state(state)
 }

@@ -184,6 +184,12 @@ impl ApiError {
         }
     }
 
+    /// Keeps the fields of a problem but reports it as another kind (EPCIS answers invalid
+    /// queries and events with 400 where the registry API uses 422).
+    pub fn set_kind(&mut self, kind: ProblemKind) {
+        self.kind = kind;
+    }
+
     pub fn push_field(&mut self, field: FieldProblem) {
         self.errors.push(field);
     }
@@ -230,6 +236,7 @@ impl From<ServiceError> for ApiError {
                 }
                 error
             }
+            ServiceError::TooLarge(message) => ApiError::new(ProblemKind::PayloadTooLarge, message),
             ServiceError::Internal(message) => {
                 tracing::error!(error = %message, "internal error");
                 ApiError::new(

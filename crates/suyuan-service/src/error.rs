@@ -24,6 +24,9 @@ pub enum ServiceError {
         message: String,
         pointer: Option<String>,
     },
+    /// The input exceeds a limit of the center.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -4,9 +4,11 @@
 //! The interfaces (HTTP API, pages, CLI) call these and nothing below them.
 
 pub mod accounts;
+pub mod capture;
 pub mod demo;
 mod error;
 mod ids;
+pub mod query;
 pub mod registry;
 
 use std::sync::Arc;

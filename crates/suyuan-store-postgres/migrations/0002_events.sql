@@ -8,7 +8,8 @@ CREATE TABLE capture_jobs (
     finished_at BIGINT,
     event_count BIGINT NOT NULL,
     stored      BIGINT NOT NULL DEFAULT 0,
-    errors      TEXT NOT NULL DEFAULT '[]'
+    errors      TEXT NOT NULL DEFAULT '[]',
+    error_behaviour TEXT NOT NULL DEFAULT 'rollback'
 );
 
 CREATE TABLE events (

@@ -8,7 +8,8 @@ CREATE TABLE capture_jobs (
     finished_at INTEGER,
     event_count INTEGER NOT NULL,
     stored      INTEGER NOT NULL DEFAULT 0,
-    errors      TEXT NOT NULL DEFAULT '[]'
+    errors      TEXT NOT NULL DEFAULT '[]',
+    error_behaviour TEXT NOT NULL DEFAULT 'rollback'
 );
 
 CREATE TABLE events (

@@ -59,6 +59,8 @@ pub struct CaptureJob {
     pub stored: i64,
     /// The errors, as a JSON array of {pointer, message}.
     pub errors: String,
+    /// rollback or proceed (the `GS1-Capture-Error-Behaviour` the client asked for).
+    pub error_behaviour: String,
 }
 
 /// A condition on identifiers: the event names one of `keys` in one of `roles`.

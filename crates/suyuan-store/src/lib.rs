@@ -181,11 +181,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores events in one transaction with the audit line; an event whose eventID is already
     /// stored is skipped, not stored twice.
-    async fn store_events(&self, events: &[EventRecord], audit: &AuditRecord) -> StoreResult<StoreOutcome>;
+    async fn store_events(
+        &self,
+        events: &[EventRecord],
+        audit: &AuditRecord,
+    ) -> StoreResult<StoreOutcome>;
     async fn event_by_id(&self, event_id: &str) -> StoreResult<Option<StoredEvent>>;
     async fn query_events(&self, query: &EventQuery) -> StoreResult<Vec<StoredEvent>>;
     /// The distinct values of one event column, sorted, at most `limit`.
-    async fn distinct_event_values(&self, column: EventColumn, limit: i64) -> StoreResult<Vec<String>>;
+    async fn distinct_event_values(
+        &self,
+        column: EventColumn,
+        limit: i64,
+    ) -> StoreResult<Vec<String>>;
 }
 
 /// Event columns whose distinct values the resource endpoints list.

@@ -2,6 +2,7 @@
 //! the server, kept here so tests can build and start the app exactly as the binary does.
 
 pub mod config;
+pub mod epcis_cli;
 
 use std::sync::Arc;
 

@@ -25,6 +25,23 @@ enum Command {
     Openapi,
     /// Print an example configuration file.
     ConfigExample,
+    /// EPCIS tools that need no server.
+    #[command(subcommand)]
+    Epcis(EpcisCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum EpcisCommand {
+    /// Print the EPCIS event hash of every event, one per line in document order.
+    Hash {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Report every problem of EPCIS documents.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,6 +66,18 @@ fn main() -> anyhow::Result<()> {
         Command::ConfigExample => {
             print!("{EXAMPLE}");
             Ok(())
+        }
+        Command::Epcis(EpcisCommand::Hash { files }) => {
+            let ok = suyuan::epcis_cli::hash_files(
+                &files,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            std::process::exit(if ok { 0 } else { 1 })
+        }
+        Command::Epcis(EpcisCommand::Validate { files }) => {
+            let ok = suyuan::epcis_cli::validate_files(&files, &mut std::io::stdout());
+            std::process::exit(if ok { 0 } else { 1 })
         }
     }
 }

@@ -163,9 +163,14 @@ fn check_urn<'a>(
         // EPC schemes without a GS1 key (gid, usdod, adi, bic, imovn, lei, …) are kept as they
         // are; class URNs have only lgtin.
         return if body.is_empty() || schemes.len() == 1 {
-            Err(format!("{prefix}{name}:{body} is not a known EPC scheme with a body"))
+            Err(format!(
+                "{prefix}{name}:{body} is not a known EPC scheme with a body"
+            ))
         } else {
-            Ok(ParsedUrn { scheme: &UNCHECKED, parts: vec![body] })
+            Ok(ParsedUrn {
+                scheme: &UNCHECKED,
+                parts: vec![body],
+            })
         };
     };
     let parts: Vec<&str> = body.split('.').collect();

@@ -97,19 +97,29 @@ pub fn identifiers(event: &Event) -> Vec<IndexedIdentifier> {
 pub fn attributes(event: &Event) -> Vec<IndexedAttribute> {
     let mut out = Vec::new();
     let mut push = |name: String, value: String| {
-        if !out.iter().any(|a: &IndexedAttribute| a.name == name && a.value == value) {
+        if !out
+            .iter()
+            .any(|a: &IndexedAttribute| a.name == name && a.value == value)
+        {
             out.push(IndexedAttribute { name, value });
         }
     };
     for bt in &event.biz_transaction_list {
-        let kind = bt.kind.as_ref().map(|k| k.uri().to_owned()).unwrap_or_default();
+        let kind = bt
+            .kind
+            .as_ref()
+            .map(|k| k.uri().to_owned())
+            .unwrap_or_default();
         push(format!("bizTransaction:{kind}"), bt.value.clone());
     }
     for sd in &event.source_list {
         push(format!("source:{}", sd.kind.uri()), index_key(&sd.value));
     }
     for sd in &event.destination_list {
-        push(format!("destination:{}", sd.kind.uri()), index_key(&sd.value));
+        push(
+            format!("destination:{}", sd.kind.uri()),
+            index_key(&sd.value),
+        );
     }
     if let Some(id) = &event.transformation_id {
         push("transformationID".into(), id.clone());
@@ -125,7 +135,11 @@ pub fn attributes(event: &Event) -> Vec<IndexedAttribute> {
     if let Some(declaration) = &event.error_declaration {
         push(
             "errorDeclaration".into(),
-            declaration.reason.as_ref().map(|r| r.uri().to_owned()).unwrap_or_default(),
+            declaration
+                .reason
+                .as_ref()
+                .map(|r| r.uri().to_owned())
+                .unwrap_or_default(),
         );
     }
     for extension in event.ilmd.iter().flatten() {
@@ -138,7 +152,11 @@ pub fn attributes(event: &Event) -> Vec<IndexedAttribute> {
 }
 
 /// Top-level scalar extension fields, by `{namespace}name`; lists give one row a value.
-fn extension_attributes(prefix: &str, extension: &Extension, push: &mut impl FnMut(String, String)) {
+fn extension_attributes(
+    prefix: &str,
+    extension: &Extension,
+    push: &mut impl FnMut(String, String),
+) {
     let name = format!("{prefix}{}#{}", extension.namespace, extension.name);
     let scalar = |value: &ExtensionValue| match value {
         ExtensionValue::Text(text) => Some(text.clone()),

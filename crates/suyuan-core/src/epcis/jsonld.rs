@@ -921,7 +921,7 @@ enum SensorKind {
     Uri,
     Text,
     Bool,
-    MeasurementType,
+    Vocab(Vocabulary),
 }
 
 const SENSOR_METADATA_FIELDS: &[(&str, SensorKind)] = &[
@@ -936,8 +936,8 @@ const SENSOR_METADATA_FIELDS: &[(&str, SensorKind)] = &[
 ];
 
 const SENSOR_REPORT_FIELDS: &[(&str, SensorKind)] = &[
-    ("type", SensorKind::MeasurementType),
-    ("exception", SensorKind::Text),
+    ("type", SensorKind::Vocab(Vocabulary::MeasurementType)),
+    ("exception", SensorKind::Vocab(Vocabulary::SensorAlert)),
     ("deviceID", SensorKind::Uri),
     ("deviceMetadata", SensorKind::Uri),
     ("rawData", SensorKind::Uri),
@@ -947,7 +947,7 @@ const SENSOR_REPORT_FIELDS: &[(&str, SensorKind)] = &[
     ("microorganism", SensorKind::Uri),
     ("chemicalSubstance", SensorKind::Uri),
     ("value", SensorKind::Number),
-    ("component", SensorKind::Text),
+    ("component", SensorKind::Vocab(Vocabulary::Component)),
     ("stringValue", SensorKind::Text),
     ("booleanValue", SensorKind::Bool),
     ("hexBinaryValue", SensorKind::Text),
@@ -989,8 +989,8 @@ fn sensor_fields(
                     (SensorKind::Text, Value::String(text)) => {
                         Some(SensorValue::Text(text.clone()))
                     }
-                    (SensorKind::MeasurementType, Value::String(text)) => violations
-                        .check(&at, Vocabulary::MeasurementType.parse(text))
+                    (SensorKind::Vocab(vocabulary), Value::String(text)) => violations
+                        .check(&at, vocabulary.parse(text))
                         .map(|v| SensorValue::Text(v.uri().to_owned())),
                     (expected, other) => {
                         let wanted = match expected {
@@ -1168,6 +1168,60 @@ pub fn encode_document(document: &Document) -> Value {
     Value::Object(map)
 }
 
+/// Writes the result of a query as an `EPCISQueryDocument`.
+pub fn encode_query_document(
+    events: &[Event],
+    namespaces: &Namespaces,
+    query_name: &str,
+    creation_date: &Timestamp,
+) -> Value {
+    let mut namespaces = namespaces.clone();
+    let events: Vec<Value> = events
+        .iter()
+        .map(|event| encode_event_with(event, &mut namespaces))
+        .collect();
+    let mut results_body = Map::new();
+    results_body.insert("eventList".into(), Value::Array(events));
+    let mut query_results = Map::new();
+    query_results.insert("queryName".into(), query_name.into());
+    query_results.insert("resultsBody".into(), Value::Object(results_body));
+    let mut body = Map::new();
+    body.insert("queryResults".into(), Value::Object(query_results));
+    let mut map = Map::new();
+    map.insert("@context".into(), context_value(&namespaces));
+    map.insert("type".into(), "EPCISQueryDocument".into());
+    map.insert("schemaVersion".into(), "2.0".into());
+    map.insert("creationDate".into(), encode_time(creation_date));
+    map.insert("epcisBody".into(), Value::Object(body));
+    Value::Object(map)
+}
+
+/// Reads a stored event (a JSON-LD event with its own `@context`) back, adding its prefixes
+/// to `namespaces`.
+pub fn decode_stored_event(
+    value: &Value,
+    namespaces: &mut Namespaces,
+) -> Result<Event, Violations> {
+    let mut violations = Violations::new();
+    let own = read_context(value.get("@context"), "/@context", &mut violations);
+    for (prefix, uri) in own.declared {
+        if !namespaces.declared.iter().any(|(_, u)| *u == uri) {
+            let prefix = if namespaces.lookup(&prefix).is_some() {
+                format!("{prefix}{}", namespaces.declared.len())
+            } else {
+                prefix
+            };
+            namespaces.declared.push((prefix, uri));
+        }
+    }
+    let own_again = read_context(value.get("@context"), "/@context", &mut violations);
+    let event = decode_event_at(value, &own_again, "", &mut violations);
+    match event {
+        Some(event) if violations.is_empty() => Ok(event),
+        _ => Err(violations),
+    }
+}
+
 /// Writes one event with its own `@context`.
 pub fn encode_single_event(event: &Event, namespaces: &Namespaces) -> Value {
     let mut namespaces = namespaces.clone();
@@ -1275,16 +1329,27 @@ fn sensor_fields_value(fields: &SensorFields, namespaces: &mut Namespaces) -> Va
             SensorValue::Time(time) => encode_time(time),
             SensorValue::Number(n) => number(*n),
             SensorValue::Bool(flag) => Value::Bool(*flag),
-            SensorValue::Text(text) if name == "type" => Vocabulary::MeasurementType
-                .parse(text)
+            SensorValue::Text(text) if sensor_vocabulary(name).is_some() => sensor_vocabulary(name)
+                .and_then(|vocabulary| vocabulary.parse(text).ok())
                 .map(|v| Value::from(v.compact()))
-                .unwrap_or_else(|_| Value::from(text.clone())),
+                .unwrap_or_else(|| Value::from(text.clone())),
             SensorValue::Text(text) => Value::from(text.clone()),
         };
         map.insert(name.clone(), json);
     }
     extensions_into(&mut map, &fields.extensions, namespaces);
     Value::Object(map)
+}
+
+/// The vocabulary of a sensor report attribute, if it has one.
+fn sensor_vocabulary(name: &str) -> Option<Vocabulary> {
+    SENSOR_REPORT_FIELDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, kind)| match kind {
+            SensorKind::Vocab(vocabulary) => Some(*vocabulary),
+            _ => None,
+        })
 }
 
 fn location_value(location: &Location, namespaces: &mut Namespaces) -> Value {

@@ -32,9 +32,24 @@ pub enum Vocabulary {
     SourceDestType,
     ErrorReason,
     MeasurementType,
+    /// Sensor alert types (`exception` of a sensor report).
+    SensorAlert,
+    /// Components of a measurement (`component` of a sensor report).
+    Component,
 }
 
 impl Vocabulary {
+    const ALL: [Vocabulary; 8] = [
+        Vocabulary::BizStep,
+        Vocabulary::Disposition,
+        Vocabulary::BizTransactionType,
+        Vocabulary::SourceDestType,
+        Vocabulary::ErrorReason,
+        Vocabulary::MeasurementType,
+        Vocabulary::SensorAlert,
+        Vocabulary::Component,
+    ];
+
     /// What a value of this vocabulary is called in messages.
     pub fn description(self) -> &'static str {
         match self {
@@ -44,6 +59,8 @@ impl Vocabulary {
             Vocabulary::SourceDestType => "a CBV source/destination type",
             Vocabulary::ErrorReason => "a CBV error reason",
             Vocabulary::MeasurementType => "a GS1 measurement type",
+            Vocabulary::SensorAlert => "a GS1 sensor alert type",
+            Vocabulary::Component => "a CBV measurement component",
         }
     }
 
@@ -55,7 +72,7 @@ impl Vocabulary {
             Vocabulary::BizTransactionType => Some("urn:epcglobal:cbv:btt:"),
             Vocabulary::SourceDestType => Some("urn:epcglobal:cbv:sdt:"),
             Vocabulary::ErrorReason => Some("urn:epcglobal:cbv:er:"),
-            Vocabulary::MeasurementType => None,
+            Vocabulary::MeasurementType | Vocabulary::SensorAlert | Vocabulary::Component => None,
         }
     }
 
@@ -77,6 +94,22 @@ impl Vocabulary {
                 "type",
                 "@context",
             ],
+            Vocabulary::SensorAlert => &[
+                "sensorElementList",
+                "@context",
+                "sensorReport",
+                "@context",
+                "exception",
+                "@context",
+            ],
+            Vocabulary::Component => &[
+                "sensorElementList",
+                "@context",
+                "sensorReport",
+                "@context",
+                "component",
+                "@context",
+            ],
         }
     }
 
@@ -86,33 +119,28 @@ impl Vocabulary {
         let tables = TABLES.get_or_init(|| {
             let context: Value = serde_json::from_str(EPCIS_CONTEXT).unwrap_or(Value::Null);
             let root = &context["@context"];
-            [
-                Vocabulary::BizStep,
-                Vocabulary::Disposition,
-                Vocabulary::BizTransactionType,
-                Vocabulary::SourceDestType,
-                Vocabulary::ErrorReason,
-                Vocabulary::MeasurementType,
-            ]
-            .into_iter()
-            .map(|vocabulary| {
-                let mut node = root;
-                for key in vocabulary.context_path() {
-                    node = &node[*key];
-                }
-                let map = node
-                    .as_object()
-                    .map(|object| {
-                        object
-                            .iter()
-                            .filter(|(term, _)| !term.starts_with('@'))
-                            .filter_map(|(term, iri)| Some((term.clone(), expand(iri.as_str()?))))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (vocabulary, map)
-            })
-            .collect()
+            Vocabulary::ALL
+                .into_iter()
+                .map(|vocabulary| {
+                    let mut node = root;
+                    for key in vocabulary.context_path() {
+                        node = &node[*key];
+                    }
+                    let map = node
+                        .as_object()
+                        .map(|object| {
+                            object
+                                .iter()
+                                .filter(|(term, _)| !term.starts_with('@'))
+                                .filter_map(|(term, iri)| {
+                                    Some((term.clone(), expand(iri.as_str()?)))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (vocabulary, map)
+                })
+                .collect()
         });
         tables.get(&self).unwrap_or_else(|| unreachable_table())
     }
@@ -240,6 +268,7 @@ impl VocabValue {
     pub fn xml_form(&self) -> String {
         match (&self.term, self.vocabulary.urn_prefix()) {
             (Some(term), Some(prefix)) => format!("{prefix}{term}"),
+            (Some(term), None) if self.vocabulary == Vocabulary::Component => term.clone(),
             (Some(term), None) => format!("gs1:{term}"),
             (None, _) => self.uri.clone(),
         }

@@ -2,6 +2,7 @@
 //! declarations.
 
 pub mod accounts;
+pub mod epcis;
 pub mod meta;
 pub mod payloads;
 pub mod registry;
@@ -23,6 +24,7 @@ use crate::AppState;
         (name = "center", description = "Health and reference data"),
         (name = "registry", description = "Participants, registration review, sites, products"),
         (name = "accounts", description = "Sessions, users, API keys, audit log"),
+        (name = "epcis", description = "GS1 EPCIS 2.0 capture and query (JSON-LD binding)"),
     ),
     components(schemas(crate::problem::Problem, crate::problem::FieldProblem)),
     modifiers(&SecuritySchemes),
@@ -85,4 +87,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::list_api_keys, accounts::create_api_key))
         .routes(routes!(accounts::revoke_api_key))
         .routes(routes!(accounts::audit_log))
+        .routes(routes!(epcis::capture))
+        .routes(routes!(epcis::capture_job))
+        .routes(routes!(epcis::capture_event, epcis::query_events))
+        .routes(routes!(epcis::get_event))
+        .routes(routes!(epcis::event_types))
+        .routes(routes!(epcis::events_of_type))
+        .routes(routes!(epcis::events_of_epc))
+        .routes(routes!(epcis::biz_steps))
+        .routes(routes!(epcis::dispositions))
+        .routes(routes!(epcis::biz_locations))
+        .routes(routes!(epcis::read_points))
 }

@@ -18,9 +18,9 @@ use suyuan_core::registry::{Participant, Product, Site};
 
 use self::rows::*;
 use crate::{
-    AuditEntry, AuditFilter, CaptureJob, EntityKind, EventColumn, EventOrder, EventQuery, EventRecord,
-    HistoryEntry, Page, PageRequest, ParticipantFilter, Store, StoreError, StoreOutcome, StoreResult,
-    StoredEvent,
+    AuditEntry, AuditFilter, CaptureJob, EntityKind, EventColumn, EventOrder, EventQuery,
+    EventRecord, HistoryEntry, Page, PageRequest, ParticipantFilter, Store, StoreError,
+    StoreOutcome, StoreResult, StoredEvent,
 };
 
 /// What a backend contributes besides its driver.
@@ -802,8 +802,8 @@ where
     }
     async fn insert_capture_job(&self, job: &CaptureJob) -> StoreResult<()> {
         sqlx::query::<DB>(
-            "INSERT INTO capture_jobs (id, owner_id, status, created_at, finished_at, event_count, stored, errors) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO capture_jobs (id, owner_id, status, created_at, finished_at, event_count, stored, \
+             errors, error_behaviour) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(job.id.clone())
         .bind(job.owner_id.clone())
@@ -813,6 +813,7 @@ where
         .bind(job.event_count)
         .bind(job.stored)
         .bind(job.errors.clone())
+        .bind(job.error_behaviour.clone())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -834,8 +835,8 @@ where
 
     async fn capture_job(&self, id: &str) -> StoreResult<Option<CaptureJob>> {
         let row = sqlx::query_as::<DB, CaptureJobRow>(
-            "SELECT id, owner_id, status, created_at, finished_at, event_count, stored, errors \
-             FROM capture_jobs WHERE id = $1",
+            "SELECT id, owner_id, status, created_at, finished_at, event_count, stored, errors, \
+             error_behaviour FROM capture_jobs WHERE id = $1",
         )
         .bind(id.to_owned())
         .fetch_optional(&self.pool)
@@ -843,7 +844,11 @@ where
         Ok(row.map(CaptureJob::from))
     }
 
-    async fn store_events(&self, events: &[EventRecord], audit: &AuditRecord) -> StoreResult<StoreOutcome> {
+    async fn store_events(
+        &self,
+        events: &[EventRecord],
+        audit: &AuditRecord,
+    ) -> StoreResult<StoreOutcome> {
         let mut tx = self.pool.begin().await?;
         let mut outcome = StoreOutcome::default();
         for event in events {
@@ -873,20 +878,24 @@ where
             };
             outcome.stored += 1;
             for (role, key) in &event.identifiers {
-                sqlx::query::<DB>("INSERT INTO event_identifiers (event_seq, role, key) VALUES ($1, $2, $3)")
-                    .bind(seq)
-                    .bind(role.clone())
-                    .bind(key.clone())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query::<DB>(
+                    "INSERT INTO event_identifiers (event_seq, role, key) VALUES ($1, $2, $3)",
+                )
+                .bind(seq)
+                .bind(role.clone())
+                .bind(key.clone())
+                .execute(&mut *tx)
+                .await?;
             }
             for (name, value) in &event.attributes {
-                sqlx::query::<DB>("INSERT INTO event_attributes (event_seq, name, value) VALUES ($1, $2, $3)")
-                    .bind(seq)
-                    .bind(name.clone())
-                    .bind(value.clone())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query::<DB>(
+                    "INSERT INTO event_attributes (event_seq, name, value) VALUES ($1, $2, $3)",
+                )
+                .bind(seq)
+                .bind(name.clone())
+                .bind(value.clone())
+                .execute(&mut *tx)
+                .await?;
             }
         }
         Self::commit_with_audit(tx, audit).await?;
@@ -916,7 +925,11 @@ where
         Ok(rows.into_iter().map(StoredEvent::from).collect())
     }
 
-    async fn distinct_event_values(&self, column: EventColumn, limit: i64) -> StoreResult<Vec<String>> {
+    async fn distinct_event_values(
+        &self,
+        column: EventColumn,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
         let name = column.column();
         let rows = sqlx::query_as::<DB, TextRow>(&format!(
             "SELECT DISTINCT {name} AS value FROM events WHERE {name} IS NOT NULL ORDER BY {name} LIMIT $1"
@@ -926,7 +939,6 @@ where
         .await?;
         Ok(rows.into_iter().map(|row| row.value).collect())
     }
-
 }
 
 /// A value bound to a statement built at run time.
@@ -969,7 +981,9 @@ impl Statement {
 /// The statement of an event query: conditions, order and page.
 fn event_query_statement(query: &EventQuery) -> Statement {
     let mut statement = Statement::default();
-    statement.push("SELECT seq, event_id, event_time, record_time, owner_id, body FROM events WHERE 1 = 1");
+    statement.push(
+        "SELECT seq, event_id, event_time, record_time, owner_id, body FROM events WHERE 1 = 1",
+    );
     let filter = &query.filter;
     let columns: [(&str, &Vec<String>); 6] = [
         ("event_type", &filter.event_types),
@@ -1013,7 +1027,8 @@ fn event_query_statement(query: &EventQuery) -> Statement {
         }
     }
     for matcher in &filter.identifiers {
-        statement.push(" AND EXISTS (SELECT 1 FROM event_identifiers i WHERE i.event_seq = events.seq");
+        statement
+            .push(" AND EXISTS (SELECT 1 FROM event_identifiers i WHERE i.event_seq = events.seq");
         if !matcher.roles.is_empty() {
             statement.push(" AND i.role IN (");
             statement.list(&matcher.roles);
@@ -1056,7 +1071,11 @@ fn event_query_statement(query: &EventQuery) -> Statement {
         EventOrder::EventTime => "event_time",
         EventOrder::RecordTime => "record_time",
     };
-    let (after, direction) = if query.descending { ("<", "DESC") } else { (">", "ASC") };
+    let (after, direction) = if query.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
     if let Some(cursor) = query.after {
         statement.push(&format!(" AND ({column} {after} "));
         statement.bind(Bind::Int(cursor.sort_micros));
@@ -1066,7 +1085,9 @@ fn event_query_statement(query: &EventQuery) -> Statement {
         statement.bind(Bind::Int(cursor.seq));
         statement.push("))");
     }
-    statement.push(&format!(" ORDER BY {column} {direction}, seq {direction} LIMIT "));
+    statement.push(&format!(
+        " ORDER BY {column} {direction}, seq {direction} LIMIT "
+    ));
     statement.bind(Bind::Int(query.limit));
     statement
 }

@@ -432,6 +432,7 @@ pub struct CaptureJobRow {
     pub event_count: i64,
     pub stored: i64,
     pub errors: String,
+    pub error_behaviour: String,
 }
 
 impl From<CaptureJobRow> for crate::CaptureJob {
@@ -445,6 +446,7 @@ impl From<CaptureJobRow> for crate::CaptureJob {
             event_count: row.event_count,
             stored: row.stored,
             errors: row.errors,
+            error_behaviour: row.error_behaviour,
         }
     }
 }
