@@ -141,6 +141,8 @@ impl Role {
                 ParticipantReadOwn,
                 SiteWriteOwn,
                 ProductWriteOwn,
+                EventCaptureOwn,
+                EventReadOwn,
             ],
             Role::MemberAdmin => &[
                 RegistrationSubmit,

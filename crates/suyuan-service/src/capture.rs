@@ -28,8 +28,9 @@ pub enum ErrorBehaviour {
     Proceed,
 }
 
-/// A document as it arrived: either read, or the list of its problems.
-pub type ReadDocument = Result<Document, Violations>;
+/// A document as it arrived: its valid events with the problems of the others, or the
+/// problems that make it unreadable as a whole.
+pub type ReadDocument = Result<(Document, Violations), Violations>;
 
 fn violations_json(violations: &Violations) -> String {
     serde_json::Value::Array(
@@ -72,10 +73,10 @@ impl Services {
             .into(),
         };
         let (events, namespaces, violations) = match document {
-            Ok(document) => {
-                job.event_count = document.events.len() as i64;
+            Ok((document, violations)) => {
+                job.event_count = (document.events.len() + events_with_errors(&violations)) as i64;
                 let namespaces = Namespaces::from_declared(document.namespaces.clone());
-                (document.events, namespaces, Violations::new())
+                (document.events, namespaces, violations)
             }
             Err(violations) => (Vec::new(), Namespaces::default(), violations),
         };
@@ -189,6 +190,21 @@ impl Services {
         principal.require_on(ScopedAction::EventRead, &owner)?;
         Ok(Some(vec![owner]))
     }
+}
+
+/// How many events the problems concern (each names its event by pointer).
+fn events_with_errors(violations: &Violations) -> usize {
+    let mut events: Vec<&str> = violations
+        .errors()
+        .iter()
+        .filter_map(|e| {
+            let rest = e.pointer.strip_prefix("/epcisBody/eventList/")?;
+            Some(rest.split('/').next().unwrap_or(rest))
+        })
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    events.len()
 }
 
 fn own_participant(principal: &Principal) -> ServiceResult<String> {

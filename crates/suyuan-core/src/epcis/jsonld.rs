@@ -182,8 +182,17 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Reads the events of an `EPCISDocument` or `EPCISQueryDocument`.
+/// Reads the events of an `EPCISDocument` or `EPCISQueryDocument`; any problem fails it.
 pub fn decode_document(value: &Value) -> Result<Document, Violations> {
+    match decode_document_partially(value) {
+        Ok((document, violations)) if violations.is_empty() => Ok(document),
+        Ok((_, violations)) | Err(violations) => Err(violations),
+    }
+}
+
+/// Reads a document whose header is sound: its valid events, and the problems of the others.
+/// A document whose header or context is unusable is an error as a whole.
+pub fn decode_document_partially(value: &Value) -> Result<(Document, Violations), Violations> {
     let mut violations = Violations::new();
     let Some(object) = value.as_object() else {
         violations.add(
@@ -244,26 +253,25 @@ pub fn decode_document(value: &Value) -> Result<Document, Violations> {
         );
         return Err(violations);
     };
+    let Some(creation_date) = creation_date.filter(|_| violations.is_empty()) else {
+        return Err(violations);
+    };
     let mut events = Vec::with_capacity(list.len());
     for (index, event) in list.iter().enumerate() {
-        if let Some(event) = decode_event_at(
-            event,
-            &namespaces,
-            &format!("{pointer}/{index}"),
-            &mut violations,
-        ) {
+        let at = format!("{pointer}/{index}");
+        if let Some(event) = decode_event_at(event, &namespaces, &at, &mut violations) {
             events.push(event);
         }
     }
-    match creation_date {
-        Some(creation_date) if violations.is_empty() => Ok(Document {
+    Ok((
+        Document {
             schema_version,
             creation_date,
             namespaces: namespaces.declared,
             events,
-        }),
-        _ => Err(violations),
-    }
+        },
+        violations,
+    ))
 }
 
 /// Reads a single event (as `POST /events` receives it), with its own `@context`.
@@ -1206,7 +1214,8 @@ pub fn decode_stored_event(
     let own = read_context(value.get("@context"), "/@context", &mut violations);
     for (prefix, uri) in own.declared {
         if !namespaces.declared.iter().any(|(_, u)| *u == uri) {
-            let prefix = if namespaces.lookup(&prefix).is_some() {
+            let taken = namespaces.declared.iter().any(|(p, _)| *p == prefix);
+            let prefix = if taken {
                 format!("{prefix}{}", namespaces.declared.len())
             } else {
                 prefix

@@ -155,7 +155,7 @@ pub struct SensorElement {
 }
 
 /// A user extension field: a name in a namespace and its value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Extension {
     /// The namespace URI (`http://ns.example.com/epcis/`), or empty for an unqualified name.
     pub namespace: String,
@@ -163,6 +163,13 @@ pub struct Extension {
     pub prefix: Option<String>,
     pub name: String,
     pub value: ExtensionValue,
+}
+
+/// Two extensions are the same field with the same value whatever prefix a document used.
+impl PartialEq for Extension {
+    fn eq(&self, other: &Self) -> bool {
+        self.namespace == other.namespace && self.name == other.name && self.value == other.value
+    }
 }
 
 impl Extension {

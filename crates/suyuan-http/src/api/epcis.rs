@@ -168,7 +168,13 @@ pub async fn capture(
         }
     };
     let value = read_json(&headers, &body)?;
-    let document = jsonld::decode_document(&value);
+    let document = match value.get("type").and_then(|t| t.as_str()) {
+        Some("EPCISQueryDocument") => Err(suyuan_core::validation::Violations::single(
+            "/type",
+            "expected \"EPCISDocument\": a query document is an answer, not something to capture",
+        )),
+        _ => jsonld::decode_document_partially(&value),
+    };
     let job = services
         .capture_document(&principal, &origin, document, behaviour)
         .await?;

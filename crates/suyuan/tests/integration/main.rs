@@ -6,6 +6,7 @@
 
 mod cli;
 mod crash;
+mod epcis_api;
 mod http_api;
 mod openapi;
 mod store_story;
