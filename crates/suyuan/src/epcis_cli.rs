@@ -16,10 +16,12 @@ fn read_document(
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
         || text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
     if is_xml {
-        return Err(format!(
-            "{}: the XML binding is not read by this version; convert the document to JSON-LD",
-            path.display()
-        ));
+        let text =
+            String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))?;
+        let document =
+            suyuan_core::epcis::xml::decode_document(&text).map_err(|v| describe(path, &v))?;
+        let namespaces = jsonld::Namespaces::from_declared(document.namespaces.clone());
+        return Ok((document, namespaces));
     }
     let value: serde_json::Value = serde_json::from_slice(&text)
         .map_err(|e| format!("{}: not well-formed JSON: {e}", path.display()))?;

@@ -7,5 +7,6 @@ pub mod index;
 pub mod jsonld;
 pub mod model;
 pub mod vocab;
+pub mod xml;
 
 pub use model::*;

@@ -174,10 +174,10 @@ impl Vocabulary {
         {
             return Ok(VocabValue::standard(self, term, uri));
         }
+        // An unknown term under a CBV URN prefix is a mistake; Web URIs are the user's own.
         let standard_namespace = self
             .urn_prefix()
-            .is_some_and(|prefix| input.starts_with(prefix))
-            || input.starts_with(CBV_PREFIX);
+            .is_some_and(|prefix| input.starts_with(prefix));
         if is_absolute_uri(input) && !standard_namespace {
             return Ok(VocabValue {
                 vocabulary: self,
@@ -359,10 +359,11 @@ mod tests {
                 .parse("urn:epcglobal:cbv:disp:no_such")
                 .is_err()
         );
+        // GS1's own examples use a misspelt CBV Web URI; Web URIs are accepted as given.
         assert!(
             Vocabulary::Disposition
                 .parse("https://ref.gs1.org/cbv/Disp-no_such")
-                .is_err()
+                .is_ok()
         );
     }
 }

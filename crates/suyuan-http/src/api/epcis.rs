@@ -49,6 +49,18 @@ fn json_ld(status: StatusCode, value: &serde_json::Value) -> Response {
     response
 }
 
+/// Whether the body is sent in the XML binding.
+fn is_xml(headers: &HeaderMap) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    matches!(
+        content_type.split(';').next().unwrap_or("").trim(),
+        "application/xml" | "text/xml"
+    )
+}
+
 /// Reads a JSON body: too large is 413, not JSON at all is 400.
 fn read_json(headers: &HeaderMap, body: &[u8]) -> ApiResult<serde_json::Value> {
     let content_type = headers
@@ -167,6 +179,30 @@ pub async fn capture(
             return Err(ApiError::invalid(&violations));
         }
     };
+    if is_xml(&headers) {
+        let text = std::str::from_utf8(&body).map_err(|e| {
+            ApiError::new(
+                ProblemKind::MalformedRequest,
+                format!("the document is not UTF-8: {e}"),
+            )
+        })?;
+        let document = suyuan_core::epcis::xml::decode_document_partially(text);
+        if let Err(violations) = &document
+            && violations.errors().iter().any(|e| e.pointer.is_empty())
+        {
+            let message = violations
+                .errors()
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(ApiError::new(ProblemKind::MalformedRequest, message));
+        }
+        let job = services
+            .capture_document(&principal, &origin, document, behaviour)
+            .await?;
+        return Ok(accepted(job));
+    }
     let value = read_json(&headers, &body)?;
     let document = match value.get("type").and_then(|t| t.as_str()) {
         Some("EPCISQueryDocument") => Err(suyuan_core::validation::Violations::single(
@@ -178,13 +214,18 @@ pub async fn capture(
     let job = services
         .capture_document(&principal, &origin, document, behaviour)
         .await?;
+    Ok(accepted(job))
+}
+
+/// 202 with the capture job and its location.
+fn accepted(job: CaptureJob) -> Response {
     let location = format!("/capture/{}", job.id);
     let mut response = (StatusCode::ACCEPTED, Json(CaptureJobView::from(job))).into_response();
     epcis_headers(response.headers_mut());
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
-    Ok(response)
+    response
 }
 
 /// A capture job: running, success, and the errors of a failed capture.
