@@ -208,9 +208,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientOrigin {
 pub struct Auth(pub Principal);
 
 /// The session token of a request, if it has one.
-pub fn session_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -239,7 +238,7 @@ where
             };
             return Ok(Auth(services.principal_for_api_key(token).await?));
         }
-        if let Some(token) = session_token(parts) {
+        if let Some(token) = session_token(&parts.headers) {
             return Ok(Auth(services.principal_for_session(&token).await?));
         }
         Ok(Auth(Principal::anonymous()))

@@ -184,10 +184,13 @@ impl ApiError {
         }
     }
 
-    /// Keeps the fields of a problem but reports it as another kind (EPCIS answers invalid
-    /// queries and events with 400 where the registry API uses 422).
-    pub fn set_kind(&mut self, kind: ProblemKind) {
-        self.kind = kind;
+    /// Invalid fields answered with 400, as the EPCIS binding answers invalid queries and
+    /// events (the registry API uses 422).
+    pub fn invalid_request(violations: &Violations) -> Self {
+        ApiError {
+            kind: ProblemKind::MalformedRequest,
+            ..ApiError::invalid(violations)
+        }
     }
 
     pub fn push_field(&mut self, field: FieldProblem) {

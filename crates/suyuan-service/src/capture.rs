@@ -8,7 +8,7 @@ use suyuan_core::clock;
 use suyuan_core::epcis::jsonld::{self, Namespaces};
 use suyuan_core::epcis::{Document, Event, hash, index};
 use suyuan_core::validation::Violations;
-use suyuan_store::{CaptureJob, EventQuery, EventRecord, StoreOutcome, StoredEvent};
+use suyuan_store::{CaptureJob, EventColumn, EventQuery, EventRecord, StoreOutcome, StoredEvent};
 
 use crate::ids::new_id;
 use crate::{ServiceError, ServiceResult, Services};
@@ -178,6 +178,11 @@ impl Services {
                 })?;
         principal.require_on(ScopedAction::EventRead, &event.owner_id)?;
         Ok(event)
+    }
+
+    /// The distinct values of one event column (the EPCIS resource lists), at most 1000.
+    pub async fn event_values(&self, column: EventColumn) -> ServiceResult<Vec<String>> {
+        Ok(self.store.distinct_event_values(column, 1000).await?)
     }
 
     /// The participants whose events the principal sees: `None` for all.

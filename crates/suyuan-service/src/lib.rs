@@ -47,6 +47,11 @@ impl Services {
         Services { store, settings }
     }
 
+    /// The storage backend's name.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }

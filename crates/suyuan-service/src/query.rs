@@ -32,6 +32,23 @@ fn split_values(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// The identifier roles a `MATCH_…` parameter looks in.
+fn match_roles(parameter: &str) -> Option<&'static [IdentifierRole]> {
+    use IdentifierRole::*;
+    Some(match parameter {
+        "MATCH_epc" => &[Epc, Child],
+        "MATCH_parentID" => &[Parent],
+        "MATCH_inputEPC" => &[Input],
+        "MATCH_outputEPC" => &[Output],
+        "MATCH_anyEPC" => &[Epc, Child, Parent, Input, Output],
+        "MATCH_epcClass" => &[Class],
+        "MATCH_inputEPCClass" => &[InputClass],
+        "MATCH_outputEPCClass" => &[OutputClass],
+        "MATCH_anyEPCClass" => &[Class, InputClass, OutputClass],
+        _ => return None,
+    })
+}
+
 fn roles(list: &[IdentifierRole]) -> Vec<String> {
     list.iter().map(|r| r.as_str().to_owned()).collect()
 }
@@ -116,6 +133,14 @@ pub fn parse_event_query(pairs: &[(String, String)]) -> Result<ParsedQuery, Viol
     let mut event_count_limit = None;
     for (name, value) in pairs {
         let name = name.as_str();
+        if let Some(in_roles) = match_roles(name) {
+            filter.identifiers.push(IdentifierMatch {
+                roles: roles(in_roles),
+                keys: identifiers(name, value, &mut violations),
+                prefix: false,
+            });
+            continue;
+        }
         match name {
             "eventType" => {
                 for text in split_values(value) {
@@ -174,39 +199,6 @@ pub fn parse_event_query(pairs: &[(String, String)]) -> Result<ParsedQuery, Viol
                 "errorDeclaration".into(),
                 vocab_values(Vocabulary::ErrorReason, name, value, &mut violations),
             )),
-            "MATCH_epc" | "MATCH_parentID" | "MATCH_inputEPC" | "MATCH_outputEPC"
-            | "MATCH_anyEPC" => {
-                use IdentifierRole::*;
-                let role_list: &[IdentifierRole] = match name {
-                    "MATCH_epc" => &[Epc, Child],
-                    "MATCH_parentID" => &[Parent],
-                    "MATCH_inputEPC" => &[Input],
-                    "MATCH_outputEPC" => &[Output],
-                    _ => &[Epc, Child, Parent, Input, Output],
-                };
-                filter.identifiers.push(IdentifierMatch {
-                    roles: roles(role_list),
-                    keys: identifiers(name, value, &mut violations),
-                    prefix: false,
-                });
-            }
-            "MATCH_epcClass"
-            | "MATCH_inputEPCClass"
-            | "MATCH_outputEPCClass"
-            | "MATCH_anyEPCClass" => {
-                use IdentifierRole::*;
-                let role_list: &[IdentifierRole] = match name {
-                    "MATCH_epcClass" => &[Class],
-                    "MATCH_inputEPCClass" => &[InputClass],
-                    "MATCH_outputEPCClass" => &[OutputClass],
-                    _ => &[Class, InputClass, OutputClass],
-                };
-                filter.identifiers.push(IdentifierMatch {
-                    roles: roles(role_list),
-                    keys: identifiers(name, value, &mut violations),
-                    prefix: false,
-                });
-            }
             "orderBy" => match value.as_str() {
                 "eventTime" => order = EventOrder::EventTime,
                 "recordTime" => order = EventOrder::RecordTime,

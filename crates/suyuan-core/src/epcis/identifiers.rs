@@ -2,8 +2,8 @@
 //!
 //! Both forms are accepted wherever an identifier is. A URN is checked against its scheme
 //! (digit counts, the company prefix length); a Digital Link URI's primary key against its
-//! check digit. [`to_digital_link`] turns a URN into the canonical Digital Link URI on
-//! `https://id.gs1.org`, the one form under which the center indexes and compares identifiers.
+//! check digit. [`index_key`] gives the canonical Digital Link URI on `https://id.gs1.org`, the
+//! one form under which the center indexes and compares identifiers.
 
 use crate::ids::gs1_check_digit;
 
@@ -126,10 +126,10 @@ const CLASS_SCHEMES: &[Scheme] = &[Scheme {
 /// correct check digit, or another absolute URI.
 pub fn check_identifier(text: &str) -> Result<(), String> {
     if let Some(rest) = text.strip_prefix("urn:epc:id:") {
-        return check_urn(rest, ID_SCHEMES, "urn:epc:id:").map(|_| ());
+        return check_urn(rest, ID_SCHEMES, "urn:epc:id:");
     }
     if let Some(rest) = text.strip_prefix("urn:epc:class:") {
-        return check_urn(rest, CLASS_SCHEMES, "urn:epc:class:").map(|_| ());
+        return check_urn(rest, CLASS_SCHEMES, "urn:epc:class:");
     }
     if let Some(rest) = text.strip_prefix("urn:epc:idpat:") {
         return check_pattern(rest);
@@ -145,17 +145,8 @@ pub fn check_identifier(text: &str) -> Result<(), String> {
     ))
 }
 
-/// The parts of a checked URN.
-struct ParsedUrn<'a> {
-    scheme: &'a Scheme,
-    parts: Vec<&'a str>,
-}
-
-fn check_urn<'a>(
-    rest: &'a str,
-    schemes: &'a [Scheme],
-    prefix: &str,
-) -> Result<ParsedUrn<'a>, String> {
+/// Checks an EPC URN after `prefix` against the scheme it names.
+fn check_urn(rest: &str, schemes: &[Scheme], prefix: &str) -> Result<(), String> {
     let (name, body) = rest
         .split_once(':')
         .ok_or_else(|| format!("expected {prefix}SCHEME:…, found {prefix}{rest:?}"))?;
@@ -167,10 +158,7 @@ fn check_urn<'a>(
                 "{prefix}{name}:{body} is not a known EPC scheme with a body"
             ))
         } else {
-            Ok(ParsedUrn {
-                scheme: &UNCHECKED,
-                parts: vec![body],
-            })
+            Ok(())
         };
     };
     let parts: Vec<&str> = body.split('.').collect();
@@ -187,15 +175,13 @@ fn check_urn<'a>(
             "{prefix}{name}: the company prefix must be 6 to 12 digits, found {company:?}"
         ));
     }
-    let fixed_numeric = if scheme.serial_last {
-        scheme.parts - 1
-    } else {
-        scheme.parts
-    };
+    // The parts after the company prefix that are digits: all but a trailing serial, except
+    // where the reference itself is alphanumeric (giai, ginc, cpi).
     let numeric_parts = match scheme.name {
         "itip" => 4,
         "giai" | "ginc" | "cpi" => 1,
-        _ => fixed_numeric,
+        _ if scheme.serial_last => scheme.parts - 1,
+        _ => scheme.parts,
     };
     for part in &parts[1..numeric_parts] {
         if !part.bytes().all(|b| b.is_ascii_digit()) {
@@ -229,15 +215,8 @@ fn check_urn<'a>(
             ));
         }
     }
-    Ok(ParsedUrn { scheme, parts })
+    Ok(())
 }
-
-static UNCHECKED: Scheme = Scheme {
-    name: "",
-    parts: 1,
-    digits: None,
-    serial_last: true,
-};
 
 /// Characters an EPC URN component may hold (TDS §5: GS1 AI encodable, `%` escapes).
 fn is_urn_char(c: char) -> bool {
@@ -300,184 +279,45 @@ fn check_digital_link(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds a GS1 key from company prefix and reference with its check digit; for keys with an
-/// indicator/extension digit (GTIN, SSCC) the first digit of the reference goes in front.
-fn key_with_check(company: &str, reference: &str, leading_digit: bool) -> String {
-    let body = if leading_digit && !reference.is_empty() {
-        format!("{}{company}{}", &reference[..1], &reference[1..])
-    } else {
-        format!("{company}{reference}")
-    };
-    let check = gs1_check_digit(&body).unwrap_or('0');
-    format!("{body}{check}")
-}
-
-/// Percent-decodes a URN component (TDS escapes) and re-encodes it for a URI path segment.
-fn dl_segment(component: &str) -> String {
-    let decoded = percent_decode(component);
-    let mut out = String::with_capacity(decoded.len());
-    for byte in decoded.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$'()*+,;=:@".contains(&byte) && byte != b'\'' {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%'
-            && index + 2 < bytes.len()
-            && let Ok(value) = u8::from_str_radix(&text[index + 1..index + 3], 16)
-        {
-            out.push(value);
-            index += 3;
-        } else {
-            out.push(bytes[index]);
-            index += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The canonical Digital Link URI of an EPC URN, or `None` for identifiers that have none
-/// (already a URI of another kind, or a scheme without a GS1 key).
-pub fn to_digital_link(identifier: &str) -> Option<String> {
-    if let Some(rest) = identifier.strip_prefix("urn:epc:id:") {
-        let urn = check_urn(rest, ID_SCHEMES, "urn:epc:id:").ok()?;
-        let p = &urn.parts;
-        let path = match urn.scheme.name {
-            "sgtin" => format!(
-                "/01/{}/21/{}",
-                key_with_check(p[0], p[1], true),
-                dl_segment(p[2])
-            ),
-            "sscc" => format!("/00/{}", key_with_check(p[0], p[1], true)),
-            "sgln" => {
-                let gln = key_with_check(p[0], p[1], false);
-                if p[2] == "0" {
-                    format!("/414/{gln}")
-                } else {
-                    format!("/414/{gln}/254/{}", dl_segment(p[2]))
-                }
-            }
-            "grai" => format!(
-                "/8003/0{}{}",
-                key_with_check(p[0], p[1], false),
-                dl_segment(p[2])
-            ),
-            "giai" => format!("/8004/{}{}", p[0], dl_segment(p[1])),
-            "gsrn" => format!("/8018/{}", key_with_check(p[0], p[1], false)),
-            "gsrnp" => format!("/8017/{}", key_with_check(p[0], p[1], false)),
-            "gdti" => format!(
-                "/253/{}{}",
-                key_with_check(p[0], p[1], false),
-                dl_segment(p[2])
-            ),
-            "cpi" => format!("/8010/{}{}/8011/{}", p[0], dl_segment(p[1]), p[2]),
-            "sgcn" => format!("/255/{}{}", key_with_check(p[0], p[1], false), p[2]),
-            "ginc" => format!("/401/{}{}", p[0], dl_segment(p[1])),
-            "gsin" => format!("/402/{}", key_with_check(p[0], p[1], false)),
-            "itip" => format!(
-                "/8006/{}{}{}/21/{}",
-                key_with_check(p[0], p[1], true),
-                p[2],
-                p[3],
-                dl_segment(p[4])
-            ),
-            "upui" => format!(
-                "/01/{}/235/{}",
-                key_with_check(p[0], p[1], true),
-                dl_segment(p[2])
-            ),
-            "pgln" => format!("/417/{}", key_with_check(p[0], p[1], false)),
-            _ => return None,
-        };
-        return Some(format!("{DL_DOMAIN}{path}"));
-    }
-    if let Some(rest) = identifier.strip_prefix("urn:epc:class:") {
-        let urn = check_urn(rest, CLASS_SCHEMES, "urn:epc:class:").ok()?;
-        let p = &urn.parts;
-        return Some(format!(
-            "{DL_DOMAIN}/01/{}/10/{}",
-            key_with_check(p[0], p[1], true),
-            dl_segment(p[2])
-        ));
-    }
-    if let Some(rest) = identifier.strip_prefix("urn:epc:idpat:sgtin:") {
-        let parts: Vec<&str> = rest.split('.').collect();
-        if parts.len() == 3 && parts[2] == "*" && parts[0].len() + parts[1].len() == 13 {
-            return Some(format!(
-                "{DL_DOMAIN}/01/{}",
-                key_with_check(parts[0], parts[1], true)
-            ));
-        }
-    }
-    None
-}
-
-/// The form under which the center indexes an identifier: its canonical Digital Link URI if it
-/// has one, the Digital Link URI moved to `https://id.gs1.org` if it is one, else itself.
+/// The form under which the center indexes an identifier: its canonical Digital Link URI if
+/// it has one (so URN and Digital Link queries find the same events), else itself.
 pub fn index_key(identifier: &str) -> String {
-    if let Some(dl) = to_digital_link(identifier) {
-        return dl;
-    }
-    if let Some(rest) = identifier
-        .strip_prefix("https://")
-        .or_else(|| identifier.strip_prefix("http://"))
-        && let Some((_, path)) = rest.split_once('/')
-    {
-        let first = path.split('/').next().unwrap_or("");
-        if DL_KEYS.iter().any(|(ai, ..)| *ai == first)
-            || matches!(
-                first,
-                "8003" | "8004" | "253" | "255" | "401" | "8006" | "8010"
-            )
-        {
-            let path = path.split(['?', '#']).next().unwrap_or(path);
-            return format!("{DL_DOMAIN}/{path}");
-        }
-    }
-    identifier.to_owned()
+    super::digital_link::canonical(identifier).unwrap_or_else(|| identifier.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::epcis::digital_link::canonical;
 
     #[test]
-    fn converts_the_common_schemes_to_digital_link() {
+    fn converts_the_common_schemes_canonical() {
         assert_eq!(
-            to_digital_link("urn:epc:id:sgtin:0614141.107346.2017").as_deref(),
+            canonical("urn:epc:id:sgtin:0614141.107346.2017").as_deref(),
             Some("https://id.gs1.org/01/10614141073464/21/2017")
         );
         assert_eq!(
-            to_digital_link("urn:epc:id:sscc:0614141.1234567890").as_deref(),
+            canonical("urn:epc:id:sscc:0614141.1234567890").as_deref(),
             Some("https://id.gs1.org/00/106141412345678908")
         );
         assert_eq!(
-            to_digital_link("urn:epc:id:sgln:0614141.07346.1234").as_deref(),
+            canonical("urn:epc:id:sgln:0614141.07346.1234").as_deref(),
             Some("https://id.gs1.org/414/0614141073467/254/1234")
         );
         assert_eq!(
-            to_digital_link("urn:epc:id:sgln:0012345.11111.0").as_deref(),
+            canonical("urn:epc:id:sgln:0012345.11111.0").as_deref(),
             Some("https://id.gs1.org/414/0012345111112")
         );
         assert_eq!(
-            to_digital_link("urn:epc:class:lgtin:4012345.012345.998877").as_deref(),
+            canonical("urn:epc:class:lgtin:4012345.012345.998877").as_deref(),
             Some("https://id.gs1.org/01/04012345123456/10/998877")
         );
         assert_eq!(
-            to_digital_link("urn:epc:idpat:sgtin:4012345.098765.*").as_deref(),
+            canonical("urn:epc:idpat:sgtin:4012345.098765.*").as_deref(),
             Some("https://id.gs1.org/01/04012345987652")
         );
         assert_eq!(
-            to_digital_link("urn:epc:id:pgln:4012345.00225").as_deref(),
+            canonical("urn:epc:id:pgln:4012345.00225").as_deref(),
             Some("https://id.gs1.org/417/4012345002256")
         );
     }

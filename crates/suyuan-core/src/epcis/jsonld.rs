@@ -274,17 +274,6 @@ pub fn decode_document_partially(value: &Value) -> Result<(Document, Violations)
     ))
 }
 
-/// Reads a single event (as `POST /events` receives it), with its own `@context`.
-pub fn decode_single_event(value: &Value) -> Result<Event, Violations> {
-    let mut violations = Violations::new();
-    let namespaces = read_context(value.get("@context"), "/@context", &mut violations);
-    let event = decode_event_at(value, &namespaces, "", &mut violations);
-    match event {
-        Some(event) if violations.is_empty() => Ok(event),
-        _ => Err(violations),
-    }
-}
-
 const COMMON_FIELDS: &[&str] = &[
     "type",
     "eventTime",
@@ -1204,27 +1193,26 @@ pub fn encode_query_document(
     Value::Object(map)
 }
 
-/// Reads a stored event (a JSON-LD event with its own `@context`) back, adding its prefixes
-/// to `namespaces`.
-pub fn decode_stored_event(
+/// Reads one event with its own `@context` (as `POST /events` receives it, and as events are
+/// stored), adding the prefixes it declares to `namespaces`.
+pub fn decode_single_event(
     value: &Value,
     namespaces: &mut Namespaces,
 ) -> Result<Event, Violations> {
     let mut violations = Violations::new();
     let own = read_context(value.get("@context"), "/@context", &mut violations);
-    for (prefix, uri) in own.declared {
-        if !namespaces.declared.iter().any(|(_, u)| *u == uri) {
-            let taken = namespaces.declared.iter().any(|(p, _)| *p == prefix);
+    for (prefix, uri) in &own.declared {
+        if !namespaces.declared.iter().any(|(_, u)| u == uri) {
+            let taken = namespaces.declared.iter().any(|(p, _)| p == prefix);
             let prefix = if taken {
                 format!("{prefix}{}", namespaces.declared.len())
             } else {
-                prefix
+                prefix.clone()
             };
-            namespaces.declared.push((prefix, uri));
+            namespaces.declared.push((prefix, uri.clone()));
         }
     }
-    let own_again = read_context(value.get("@context"), "/@context", &mut violations);
-    let event = decode_event_at(value, &own_again, "", &mut violations);
+    let event = decode_event_at(value, &own, "", &mut violations);
     match event {
         Some(event) if violations.is_empty() => Ok(event),
         _ => Err(violations),

@@ -55,9 +55,7 @@ pub async fn logout(
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
 ) -> ApiResult<impl IntoResponse> {
-    let (mut parts, ()) = axum::http::Request::new(()).into_parts();
-    parts.headers = headers;
-    let token = crate::extract::session_token(&parts).ok_or_else(|| {
+    let token = crate::extract::session_token(&headers).ok_or_else(|| {
         ApiError::new(
             crate::problem::ProblemKind::Unauthenticated,
             "there is no session to end",

@@ -72,16 +72,7 @@ fn read_json(headers: &HeaderMap, body: &[u8]) -> ApiResult<serde_json::Value> {
         return Err(ApiError::new(
             ProblemKind::UnsupportedMediaType,
             format!(
-                "expected Content-Type application/ld+json or application/json, found {content_type:?}"
-            ),
-        ));
-    }
-    if body.len() > CAPTURE_SIZE_LIMIT {
-        return Err(ApiError::new(
-            ProblemKind::PayloadTooLarge,
-            format!(
-                "the document has {} bytes; a capture may have at most {CAPTURE_SIZE_LIMIT}",
-                body.len()
+                "expected Content-Type application/ld+json or application/json (or application/xml for /capture), found {content_type:?}"
             ),
         ));
     }
@@ -271,11 +262,8 @@ pub async fn capture_event(
 ) -> ApiResult<Response> {
     let value = read_json(&headers, &body)?;
     let mut namespaces = Namespaces::default();
-    let event = jsonld::decode_stored_event(&value, &mut namespaces).map_err(|violations| {
-        let mut error = ApiError::invalid(&violations);
-        error.set_kind(ProblemKind::MalformedRequest);
-        error
-    })?;
+    let event = jsonld::decode_single_event(&value, &mut namespaces)
+        .map_err(|violations| ApiError::invalid_request(&violations))?;
     let (event_id, new) = services
         .capture_event(&principal, &origin, event, &namespaces)
         .await?;
@@ -310,7 +298,7 @@ fn query_document(events: &[StoredEvent]) -> ApiResult<serde_json::Value> {
                 stored.event_id
             )))
         })?;
-        let event = jsonld::decode_stored_event(&value, &mut namespaces).map_err(|v| {
+        let event = jsonld::decode_single_event(&value, &mut namespaces).map_err(|v| {
             ApiError::from(suyuan_service::ServiceError::Internal(format!(
                 "stored event {}: {v}",
                 stored.event_id
@@ -342,11 +330,8 @@ async fn run_query(
     fixed: impl FnOnce(&mut suyuan_store::EventFilter),
 ) -> ApiResult<Response> {
     let pairs = query_pairs(raw);
-    let mut parsed = parse_event_query(&pairs).map_err(|violations| {
-        let mut error = ApiError::invalid(&violations);
-        error.set_kind(ProblemKind::MalformedRequest);
-        error
-    })?;
+    let mut parsed =
+        parse_event_query(&pairs).map_err(|violations| ApiError::invalid_request(&violations))?;
     fixed(&mut parsed.query.filter);
     let limit = parsed.query.limit;
     if let Some(max) = parsed.max_event_count {
@@ -490,9 +475,7 @@ pub async fn events_of_epc(
     suyuan_core::epcis::identifiers::check_identifier(&epc).map_err(|message| {
         let mut violations = suyuan_core::validation::Violations::new();
         violations.add("epc", message);
-        let mut error = ApiError::invalid(&violations);
-        error.set_kind(ProblemKind::MalformedRequest);
-        error
+        ApiError::invalid_request(&violations)
     })?;
     let path = format!("/epcs/{}/events", urlencode(&epc));
     let key = index_key(&epc);
@@ -511,11 +494,7 @@ async fn distinct(
     column: EventColumn,
     compact: Option<Vocabulary>,
 ) -> ApiResult<Response> {
-    let values = services
-        .store()
-        .distinct_event_values(column, 1000)
-        .await
-        .map_err(suyuan_service::ServiceError::from)?;
+    let values = services.event_values(column).await?;
     let values: Vec<String> = values
         .into_iter()
         .map(|v| match compact.and_then(|vocab| vocab.parse(&v).ok()) {

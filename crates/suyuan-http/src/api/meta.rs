@@ -36,7 +36,7 @@ pub async fn health(State(services): State<Services>) -> (StatusCode, Json<Healt
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(HealthView {
                     status: "unavailable".into(),
-                    database: services.store().backend().into(),
+                    database: services.backend().into(),
                     version,
                 }),
             )

@@ -441,6 +441,14 @@ async fn queries_filter_page_and_respect_ownership() {
             Some(2),
             "{problem}"
         );
+        // maxEventCount refuses an answer larger than the client can take.
+        let (status, _, problem) = client.get("/events?maxEventCount=4").await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
+        let (status, _, body) = client.get("/events?maxEventCount=5").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list(&body).len(), 5);
+        let (_, _, dispositions) = client.get("/dispositions").await;
+        assert_eq!(dispositions, json!(["in_transit"]));
         let (_, _, steps) = client.get("/bizSteps").await;
         assert_eq!(steps, json!(["receiving", "shipping"]));
 
