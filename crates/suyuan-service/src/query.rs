@@ -308,10 +308,10 @@ pub fn parse_event_query(pairs: &[(String, String)]) -> Result<ParsedQuery, Viol
     })
 }
 
-/// An extension field name of a query: `{namespace}#{name}` or `namespace#name`.
+/// An extension field name of a query, `namespace#name`, as the index names it.
 fn field_name(field: &str) -> String {
     match field.rsplit_once('#') {
-        Some((namespace, name)) => format!("{namespace}#{name}"),
+        Some((namespace, name)) => suyuan_core::epcis::index::extension_key(namespace, name),
         None => field.to_owned(),
     }
 }

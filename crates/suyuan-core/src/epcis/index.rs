@@ -157,7 +157,10 @@ fn extension_attributes(
     extension: &Extension,
     push: &mut impl FnMut(String, String),
 ) {
-    let name = format!("{prefix}{}#{}", extension.namespace, extension.name);
+    let name = format!(
+        "{prefix}{}",
+        extension_key(&extension.namespace, &extension.name)
+    );
     let scalar = |value: &ExtensionValue| match value {
         ExtensionValue::Text(text) => Some(text.clone()),
         ExtensionValue::Number(n) => Some(format_number(*n)),
@@ -178,6 +181,18 @@ fn extension_attributes(
             }
         }
     }
+}
+
+/// How an extension field is named in the index and in query parameters: `{namespace}#{name}`,
+/// with a URN namespace's trailing `:` dropped, because JSON-LD contexts declare
+/// `cbvmda: urn:epcglobal:cbv:mda:` where XML writes `xmlns:cbvmda="urn:epcglobal:cbv:mda"`.
+pub fn extension_key(namespace: &str, name: &str) -> String {
+    let namespace = if namespace.starts_with("urn:") {
+        namespace.trim_end_matches(':')
+    } else {
+        namespace
+    };
+    format!("{namespace}#{name}")
 }
 
 /// A number as queries compare it: integers without a fraction.

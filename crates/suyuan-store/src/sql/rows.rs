@@ -478,3 +478,10 @@ impl From<StoredEventRow> for crate::StoredEvent {
 pub struct TextRow {
     pub value: String,
 }
+
+/// The sequence number an inserted event was given.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredSeqRow {
+    pub seq: i64,
+    pub event_id: String,
+}
