@@ -18,7 +18,7 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::digital_link::{canonical as digital_link, unreachable_regex};
-use super::jsonld::Namespaces;
+use super::jsonld::{Namespaces, sensor_vocabulary};
 use super::model::*;
 
 /// A node of the pre-hash tree, or a (type, value) pair of a business transaction or a
@@ -559,7 +559,15 @@ fn sensor_fields(name: &str, fields: &SensorFields, namespaces: &Namespaces) -> 
                 SensorValue::Time(time) => time_text(time),
                 SensorValue::Number(n) => python_number(*n),
                 SensorValue::Bool(flag) => bool_text(*flag).to_owned(),
-                SensorValue::Text(text) => expand_value(text, namespaces),
+                // A vocabulary term is hashed as its Web URI; a compact IRI such as
+                // `gs1:Temperature` as written, unless the document declared its prefix.
+                SensorValue::Text(text) => match sensor_vocabulary(field) {
+                    Some(vocabulary) if !text.contains(':') => vocabulary
+                        .parse(text)
+                        .map(|v| v.uri().to_owned())
+                        .unwrap_or_else(|_| text.clone()),
+                    _ => expand_value(text, namespaces),
+                },
             };
             leaf(field, text)
         })

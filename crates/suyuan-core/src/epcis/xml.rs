@@ -689,14 +689,14 @@ fn sensor_fields(element: &Element, pointer: &str, violations: &mut Violations) 
                 }
             },
             "type" => violations
-                .check(&at, Vocabulary::MeasurementType.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::MeasurementType.written_form(value))
+                .map(SensorValue::Text),
             "exception" => violations
-                .check(&at, Vocabulary::SensorAlert.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::SensorAlert.written_form(value))
+                .map(SensorValue::Text),
             "component" => violations
-                .check(&at, Vocabulary::Component.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::Component.written_form(value))
+                .map(SensorValue::Text),
             _ => Some(SensorValue::Text(value.clone())),
         };
         if let Some(parsed) = parsed {
