@@ -6,10 +6,10 @@ use std::path::Path;
 use suyuan_core::epcis::{hash, jsonld};
 use suyuan_core::validation::Violations;
 
-/// Reads an EPCIS document file: its events, or every problem with its location.
-fn read_document(
-    path: &Path,
-) -> Result<(suyuan_core::epcis::Document, jsonld::Namespaces), String> {
+/// Reads an EPCIS document file: its events with the event hash of each, or every problem with
+/// its location. The hash of an XML event is read from its XML, as the reference generator
+/// reads it; that of a JSON-LD event from the event.
+fn read_document(path: &Path) -> Result<(suyuan_core::epcis::Document, Vec<String>), String> {
     let text = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let is_xml = path
         .extension()
@@ -18,17 +18,26 @@ fn read_document(
     if is_xml {
         let text =
             String::from_utf8(text).map_err(|e| format!("{}: not UTF-8: {e}", path.display()))?;
-        let document =
-            suyuan_core::epcis::xml::decode_document(&text).map_err(|v| describe(path, &v))?;
-        let namespaces = jsonld::Namespaces::from_declared(document.namespaces.clone());
-        return Ok((document, namespaces));
+        let (document, pre_hashes) =
+            suyuan_core::epcis::xml::decode_document_with_pre_hashes(&text)
+                .map_err(|v| describe(path, &v))?;
+        let hashes = pre_hashes
+            .iter()
+            .map(|pre| hash::id_of_pre_hash(pre))
+            .collect();
+        return Ok((document, hashes));
     }
     let value: serde_json::Value = serde_json::from_slice(&text)
         .map_err(|e| format!("{}: not well-formed JSON: {e}", path.display()))?;
     let document =
         jsonld::decode_document(&value).map_err(|violations| describe(path, &violations))?;
     let namespaces = jsonld::Namespaces::from_declared(document.namespaces.clone());
-    Ok((document, namespaces))
+    let hashes = document
+        .events
+        .iter()
+        .map(|event| hash::event_id(event, &namespaces))
+        .collect();
+    Ok((document, hashes))
 }
 
 fn describe(path: &Path, violations: &Violations) -> String {
@@ -57,9 +66,9 @@ pub fn hash_files(paths: &[impl AsRef<Path>], out: &mut impl Write, err: &mut im
     let mut ok = true;
     for path in paths {
         match read_document(path.as_ref()) {
-            Ok((document, namespaces)) => {
-                for event in &document.events {
-                    let _ = writeln!(out, "{}", hash::event_id(event, &namespaces));
+            Ok((_, hashes)) => {
+                for hash in hashes {
+                    let _ = writeln!(out, "{hash}");
                 }
             }
             Err(message) => {

@@ -18,22 +18,23 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 
 use super::digital_link::{canonical as digital_link, unreachable_regex};
-use super::jsonld::Namespaces;
+use super::jsonld::{Namespaces, sensor_vocabulary};
 use super::model::*;
 
 /// A node of the pre-hash tree, or a (type, value) pair of a business transaction or a
 /// source/destination.
-#[derive(Debug, Clone)]
-enum Item {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Item {
     Node(Node),
     Pair(Node, Node),
 }
 
-#[derive(Debug, Clone)]
-struct Node {
-    name: String,
-    text: String,
-    kids: Vec<Item>,
+/// A named node with its text and children: an element of the event as the reference sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) kids: Vec<Item>,
 }
 
 fn leaf(name: &str, text: impl Into<String>) -> Item {
@@ -131,6 +132,12 @@ const ORDER: &[Field] = &[
     nested("persistentDisposition", &[f("set"), f("unset")]),
     nested("readPoint", &[f("id")]),
     nested("bizLocation", &[f("id")]),
+    // The reference lists these with an order of (type, value) pairs that matches no child
+    // by name: they only take their place here through extensions of the list itself, and
+    // are otherwise written with the fields it does not order, at the end.
+    nested("bizTransactionList", &[]),
+    nested("sourceList", &[]),
+    nested("destinationList", &[]),
     nested(
         "sensorElementList",
         &[nested("sensorElement", SENSOR_ELEMENT)],
@@ -145,7 +152,12 @@ const PAIR_NAMES: &[&str] = &["bizTransaction", "source", "destination"];
 /// The event ID of an event: `ni:///sha-256;{hex}?ver=CBV2.0`. `namespaces` are the prefixes
 /// the event's document declared (extension names depend on them).
 pub fn event_id(event: &Event, namespaces: &Namespaces) -> String {
-    let digest = Sha256::digest(pre_hash(event, namespaces).as_bytes());
+    id_of_pre_hash(&pre_hash(event, namespaces))
+}
+
+/// The event ID a pre-hash string hashes to.
+pub fn id_of_pre_hash(pre_hash: &str) -> String {
+    let digest = Sha256::digest(pre_hash.as_bytes());
     format!(
         "ni:///sha-256;{}?ver=CBV2.0",
         data_encoding::HEXLOWER.encode(&digest)
@@ -154,8 +166,13 @@ pub fn event_id(event: &Event, namespaces: &Namespaces) -> String {
 
 /// The canonical pre-hash string of an event.
 pub fn pre_hash(event: &Event, namespaces: &Namespaces) -> String {
-    let mut kids = event_tree(event, namespaces);
-    let mut out = format!("eventType={}", event.event_type.as_str());
+    render_event(event.event_type.as_str(), event_tree(event, namespaces))
+}
+
+/// The pre-hash string of an event of type `event_type` whose fields are `kids`: the fields in
+/// the canonical order, then the others but those the hash leaves out.
+pub(crate) fn render_event(event_type: &str, mut kids: Vec<Item>) -> String {
+    let mut out = format!("eventType={event_type}");
     out.push_str(&render_ordered(&mut kids, ORDER));
     let rest: Vec<Item> = kids
         .into_iter()
@@ -542,7 +559,15 @@ fn sensor_fields(name: &str, fields: &SensorFields, namespaces: &Namespaces) -> 
                 SensorValue::Time(time) => time_text(time),
                 SensorValue::Number(n) => python_number(*n),
                 SensorValue::Bool(flag) => bool_text(*flag).to_owned(),
-                SensorValue::Text(text) => expand_value(text, namespaces),
+                // A vocabulary term is hashed as its Web URI; a compact IRI such as
+                // `gs1:Temperature` as written, unless the document declared its prefix.
+                SensorValue::Text(text) => match sensor_vocabulary(field) {
+                    Some(vocabulary) if !text.contains(':') => vocabulary
+                        .parse(text)
+                        .map(|v| v.uri().to_owned())
+                        .unwrap_or_else(|_| text.clone()),
+                    _ => expand_value(text, namespaces),
+                },
             };
             leaf(field, text)
         })

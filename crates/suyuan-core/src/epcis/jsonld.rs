@@ -987,8 +987,8 @@ fn sensor_fields(
                         Some(SensorValue::Text(text.clone()))
                     }
                     (SensorKind::Vocab(vocabulary), Value::String(text)) => violations
-                        .check(&at, vocabulary.parse(text))
-                        .map(|v| SensorValue::Text(v.uri().to_owned())),
+                        .check(&at, vocabulary.written_form(text))
+                        .map(SensorValue::Text),
                     (expected, other) => {
                         let wanted = match expected {
                             SensorKind::Time => "a date and time string",
@@ -1326,11 +1326,11 @@ fn sensor_fields_value(fields: &SensorFields, namespaces: &mut Namespaces) -> Va
             SensorValue::Time(time) => encode_time(time),
             SensorValue::Number(n) => number(*n),
             SensorValue::Bool(flag) => Value::Bool(*flag),
-            SensorValue::Text(text) if sensor_vocabulary(name).is_some() => sensor_vocabulary(name)
-                .and_then(|vocabulary| vocabulary.parse(text).ok())
-                .map(|v| Value::from(v.compact()))
-                .unwrap_or_else(|| Value::from(text.clone())),
-            SensorValue::Text(text) => Value::from(text.clone()),
+            SensorValue::Text(text) => Value::from(
+                sensor_vocabulary(name)
+                    .and_then(|vocabulary| vocabulary.written_form(text).ok())
+                    .unwrap_or_else(|| text.clone()),
+            ),
         };
         map.insert(name.clone(), json);
     }
@@ -1339,7 +1339,7 @@ fn sensor_fields_value(fields: &SensorFields, namespaces: &mut Namespaces) -> Va
 }
 
 /// The vocabulary of a sensor report attribute, if it has one.
-fn sensor_vocabulary(name: &str) -> Option<Vocabulary> {
+pub(crate) fn sensor_vocabulary(name: &str) -> Option<Vocabulary> {
     SENSOR_REPORT_FIELDS
         .iter()
         .find(|(n, _)| *n == name)

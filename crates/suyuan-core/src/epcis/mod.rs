@@ -9,5 +9,6 @@ pub mod jsonld;
 pub mod model;
 pub mod vocab;
 pub mod xml;
+mod xml_hash;
 
 pub use model::*;

@@ -193,6 +193,21 @@ impl Vocabulary {
     }
 }
 
+impl Vocabulary {
+    /// A value in the form the event model keeps: a standard term given by its Web URI or URN
+    /// becomes the term; the term itself, a compact IRI such as `gs1:Temperature` and a URI of
+    /// the user's own stay as written. The event hash tells these apart as the reference
+    /// generator does: it hashes a term and its URIs alike, a compact IRI as written.
+    pub fn written_form(self, input: &str) -> Result<String, String> {
+        let value = self.parse(input)?;
+        let input = input.trim();
+        Ok(match value.term() {
+            Some(term) if input.strip_prefix("gs1:") != Some(term) => term.to_owned(),
+            _ => input.to_owned(),
+        })
+    }
+}
+
 fn unreachable_table() -> &'static HashMap<String, String> {
     static EMPTY: OnceLock<HashMap<String, String>> = OnceLock::new();
     EMPTY.get_or_init(HashMap::new)
@@ -345,6 +360,23 @@ mod tests {
                 .uri(),
             "https://gs1.org/voc/Temperature"
         );
+    }
+
+    #[test]
+    fn the_written_form_keeps_compact_iris() {
+        let kind = Vocabulary::MeasurementType;
+        assert_eq!(kind.written_form("Temperature").unwrap(), "Temperature");
+        assert_eq!(
+            kind.written_form("https://gs1.org/voc/Temperature")
+                .unwrap(),
+            "Temperature"
+        );
+        assert_eq!(
+            kind.written_form("gs1:Temperature").unwrap(),
+            "gs1:Temperature"
+        );
+        assert_eq!(kind.written_form("example:x").unwrap(), "example:x");
+        assert!(kind.written_form("NoSuchType").is_err());
     }
 
     #[test]

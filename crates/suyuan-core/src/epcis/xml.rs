@@ -9,10 +9,12 @@ use quick_xml::NsReader;
 use quick_xml::events::Event as XmlEvent;
 use quick_xml::name::ResolveResult;
 
+use super::hash::id_of_pre_hash;
 use super::identifiers::check_identifier;
 use super::jsonld::parse_time;
 use super::model::*;
 use super::vocab::Vocabulary;
+use super::xml_hash;
 use crate::validation::Violations;
 
 const EPCIS_2: &str = "urn:epcglobal:epcis:xsd:2";
@@ -23,16 +25,37 @@ const MASTER_DATA_1: &str = "urn:epcglobal:epcis-masterdata:xsd:1";
 
 /// An XML element with its namespace resolved.
 #[derive(Debug, Clone, Default)]
-struct Element {
-    namespace: String,
-    prefix: Option<String>,
-    name: String,
-    attributes: Vec<(String, Option<String>, String, String)>,
-    text: String,
-    children: Vec<Element>,
+pub(super) struct Element {
+    pub(super) namespace: String,
+    pub(super) prefix: Option<String>,
+    pub(super) name: String,
+    /// (namespace, prefix, local name, value)
+    pub(super) attributes: Vec<(String, Option<String>, String, String)>,
+    /// All character data directly inside the element.
+    pub(super) text: String,
+    /// How much of `text` came before the first child element.
+    pub(super) head_len: Option<usize>,
+    /// Whether the start tag is the bare name, `<name>`: no attributes, no blanks, not empty.
+    pub(super) bare_tag: bool,
+    pub(super) children: Vec<Element>,
 }
 
 impl Element {
+    /// The character data before the first child element (ElementTree's `text`).
+    pub(super) fn head_text(&self) -> &str {
+        match self.head_len {
+            Some(len) => self.text.get(..len).unwrap_or(&self.text),
+            None => &self.text,
+        }
+    }
+
+    fn push_child(&mut self, child: Element) {
+        if self.head_len.is_none() {
+            self.head_len = Some(self.text.len());
+        }
+        self.children.push(child);
+    }
+
     fn child(&self, name: &str) -> Option<&Element> {
         self.children
             .iter()
@@ -111,7 +134,7 @@ fn element_from(
 }
 
 /// Parses XML text into a tree, and the namespace declarations of the root.
-fn parse_tree(text: &str) -> Result<(Element, Vec<(String, String)>), String> {
+pub(super) fn parse_tree(text: &str) -> Result<(Element, Vec<(String, String)>), String> {
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut declarations = Vec::new();
@@ -134,13 +157,15 @@ fn parse_tree(text: &str) -> Result<(Element, Vec<(String, String)>), String> {
         let at_root = stack.is_empty() && root.is_none();
         match event {
             XmlEvent::Start(start) => {
-                let element = element_from(&reader, &start, namespace, at_root, &mut declarations)?;
+                let mut element =
+                    element_from(&reader, &start, namespace, at_root, &mut declarations)?;
+                element.bare_tag = start.as_ref() == start.name().as_ref();
                 stack.push(element);
             }
             XmlEvent::Empty(start) => {
                 let element = element_from(&reader, &start, namespace, at_root, &mut declarations)?;
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(element),
+                    Some(parent) => parent.push_child(element),
                     None => root = Some(element),
                 }
             }
@@ -149,7 +174,7 @@ fn parse_tree(text: &str) -> Result<(Element, Vec<(String, String)>), String> {
                     .pop()
                     .ok_or_else(|| format!("unbalanced end tag near byte {position}"))?;
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(element),
+                    Some(parent) => parent.push_child(element),
                     None => root = Some(element),
                 }
             }
@@ -193,37 +218,73 @@ fn parse_tree(text: &str) -> Result<(Element, Vec<(String, String)>), String> {
         ));
     }
     let root = root.ok_or("the document has no root element")?;
-    Ok((unwrap_extensions(root), declarations))
+    Ok((root, declarations))
 }
 
-/// Splices EPCIS 1.x `extension` and `baseExtension` wrappers into their parents.
-fn unwrap_extensions(mut element: Element) -> Element {
-    let mut children = Vec::with_capacity(element.children.len());
-    for child in std::mem::take(&mut element.children) {
-        let child = unwrap_extensions(child);
-        if child.namespace.is_empty()
-            && (child.name == "extension" || child.name == "baseExtension")
-        {
-            children.extend(child.children);
+fn is_wrapper(element: &Element) -> bool {
+    element.namespace.is_empty() && (element.name == "extension" || element.name == "baseExtension")
+}
+
+/// Elements with EPCIS 1.x `extension` and `baseExtension` wrappers spliced in, at this level.
+fn splice_wrappers(elements: Vec<Element>) -> Vec<Element> {
+    let mut out = Vec::with_capacity(elements.len());
+    for element in elements {
+        if is_wrapper(&element) {
+            out.extend(splice_wrappers(element.children));
         } else {
-            children.push(child);
+            out.push(element);
         }
     }
-    element.children = children;
+    out
+}
+
+/// An element with EPCIS 1.x `extension` and `baseExtension` wrappers spliced into their
+/// parents at every level.
+fn unwrap_extensions(mut element: Element) -> Element {
+    element.children = splice_wrappers(std::mem::take(&mut element.children))
+        .into_iter()
+        .map(unwrap_extensions)
+        .collect();
     element
 }
 
 /// Reads an EPCIS XML document.
+///
+/// An event without an `eventID` is given the one its event hash assigns it. That hash is the
+/// reference generator's, which reads the XML elements rather than the event model (see
+/// [`super::xml_hash`]); it can only be computed here, from the XML.
 pub fn decode_document(text: &str) -> Result<Document, Violations> {
-    match decode_document_partially(text) {
-        Ok((document, violations)) if violations.is_empty() => Ok(document),
-        Ok((_, violations)) | Err(violations) => Err(violations),
+    decode_document_with_pre_hashes(text).map(|(document, _)| document)
+}
+
+/// Reads an EPCIS XML document, with the pre-hash string of each of its events (in the order
+/// of `events`) as the reference event hash generator reads it from the XML.
+pub fn decode_document_with_pre_hashes(text: &str) -> Result<(Document, Vec<String>), Violations> {
+    match decode(text) {
+        Ok((document, pre_hashes, violations)) if violations.is_empty() => {
+            Ok((document, pre_hashes))
+        }
+        Ok((_, _, violations)) | Err(violations) => Err(violations),
     }
 }
 
 /// Reads a document whose header is sound: its valid events and the problems of the others.
 pub fn decode_document_partially(text: &str) -> Result<(Document, Violations), Violations> {
-    let (root, declarations) =
+    decode(text).map(|(document, _, violations)| (document, violations))
+}
+
+/// The element named `name` (without namespace) taken out of `elements`.
+fn take_child(elements: &mut Vec<Element>, name: &str) -> Option<Element> {
+    let index = elements
+        .iter()
+        .position(|e| e.namespace.is_empty() && e.name == name)?;
+    Some(elements.remove(index))
+}
+
+type Decoded = (Document, Vec<String>, Violations);
+
+fn decode(text: &str) -> Result<Decoded, Violations> {
+    let (mut root, declarations) =
         parse_tree(text).map_err(|message| Violations::single("", message))?;
     let mut violations = Violations::new();
     let master_data = root.name == "EPCISMasterDataDocument"
@@ -255,15 +316,22 @@ pub fn decode_document_partially(text: &str) -> Result<(Document, Violations), V
             None
         }
     };
-    let Some(body) = root.child("EPCISBody") else {
+    let mut top = splice_wrappers(std::mem::take(&mut root.children));
+    let Some(body) = take_child(&mut top, "EPCISBody") else {
         violations.add("/epcisBody", "is required (EPCISBody)");
         return Err(violations);
     };
+    let mut body = splice_wrappers(body.children);
     // Master data documents and documents of master data only carry no events.
-    let empty = Element::default();
-    let list = match body.child("EventList") {
-        Some(list) => list,
-        None if master_data || body.child("VocabularyList").is_some() => &empty,
+    let list = match take_child(&mut body, "EventList") {
+        Some(list) => splice_wrappers(list.children),
+        None if master_data
+            || body
+                .iter()
+                .any(|e| e.namespace.is_empty() && e.name == "VocabularyList") =>
+        {
+            Vec::new()
+        }
         None => {
             violations.add("/epcisBody/eventList", "is required (EPCISBody/EventList)");
             return Err(violations);
@@ -283,10 +351,18 @@ pub fn decode_document_partially(text: &str) -> Result<(Document, Violations), V
         })
         .collect();
     let mut events = Vec::new();
-    for (index, element) in list.children.iter().enumerate() {
+    let mut pre_hashes = Vec::new();
+    for (index, element) in list.into_iter().enumerate() {
         let pointer = format!("/epcisBody/eventList/{index}");
-        if let Some(event) = read_event(element, &pointer, &mut violations) {
+        // The hash reads the elements as they came; the model reads them without wrappers.
+        let pre_hash = xml_hash::pre_hash(&element);
+        let element = unwrap_extensions(element);
+        if let Some(mut event) = read_event(&element, &pointer, &mut violations) {
+            if event.event_id.is_none() {
+                event.event_id = Some(id_of_pre_hash(&pre_hash));
+            }
             events.push(event);
+            pre_hashes.push(pre_hash);
         }
     }
     Ok((
@@ -296,6 +372,7 @@ pub fn decode_document_partially(text: &str) -> Result<(Document, Violations), V
             namespaces,
             events,
         },
+        pre_hashes,
         violations,
     ))
 }
@@ -612,14 +689,14 @@ fn sensor_fields(element: &Element, pointer: &str, violations: &mut Violations) 
                 }
             },
             "type" => violations
-                .check(&at, Vocabulary::MeasurementType.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::MeasurementType.written_form(value))
+                .map(SensorValue::Text),
             "exception" => violations
-                .check(&at, Vocabulary::SensorAlert.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::SensorAlert.written_form(value))
+                .map(SensorValue::Text),
             "component" => violations
-                .check(&at, Vocabulary::Component.parse(value))
-                .map(|v| SensorValue::Text(v.uri().to_owned())),
+                .check(&at, Vocabulary::Component.written_form(value))
+                .map(SensorValue::Text),
             _ => Some(SensorValue::Text(value.clone())),
         };
         if let Some(parsed) = parsed {
@@ -668,4 +745,49 @@ fn extensions<'a>(elements: impl IntoIterator<Item = &'a Element>) -> Vec<Extens
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCUMENT: &str = "<epcis:EPCISDocument xmlns:epcis=\"urn:epcglobal:epcis:xsd:2\" \
+        schemaVersion=\"2.0\" creationDate=\"2020-01-01T00:00:00Z\"><EPCISBody><EventList>\
+        <ObjectEvent><eventTime>2020-01-01T00:00:00Z</eventTime>\
+        <eventTimeZoneOffset>+00:00</eventTimeZoneOffset><action>OBSERVE</action>\
+        <extension><quantityList><quantityElement>\
+        <epcClass>urn:epc:class:lgtin:4012345.012345.998877</epcClass>\
+        <quantity>5</quantity></quantityElement></quantityList></extension></ObjectEvent>\
+        <ObjectEvent><eventTime>2020-01-01T00:00:00Z</eventTime>\
+        <eventTimeZoneOffset>+00:00</eventTimeZoneOffset>\
+        <baseExtension><eventID>urn:uuid:6a9f0f4e-3e0b-4b43-9b43-3c1f0a0c2d11</eventID>\
+        </baseExtension><action>OBSERVE</action></ObjectEvent>\
+        </EventList></EPCISBody></epcis:EPCISDocument>";
+
+    #[test]
+    fn events_without_an_id_get_the_hash_of_their_xml() {
+        let (document, pre_hashes) =
+            decode_document_with_pre_hashes(DOCUMENT).expect("a valid document");
+        assert_eq!(
+            pre_hashes[0],
+            "eventType=ObjectEventeventTime=2020-01-01T00:00:00.000ZeventTimeZoneOffset=+00:00\
+             quantityListquantityElementepcClass=https://id.gs1.org/01/04012345123456/10/998877\
+             quantity=5action=OBSERVE"
+        );
+        assert_eq!(document.events[0].quantity_list[0].quantity, Some(5.0));
+        assert_eq!(
+            document.events[0].event_id.as_deref(),
+            Some(id_of_pre_hash(&pre_hashes[0]).as_str())
+        );
+        // A declared eventID stays, though the hash is still computed.
+        assert_eq!(
+            document.events[1].event_id.as_deref(),
+            Some("urn:uuid:6a9f0f4e-3e0b-4b43-9b43-3c1f0a0c2d11")
+        );
+        assert_eq!(
+            pre_hashes[1],
+            "eventType=ObjectEventeventTime=2020-01-01T00:00:00.000ZeventTimeZoneOffset=+00:00\
+             action=OBSERVE"
+        );
+    }
 }

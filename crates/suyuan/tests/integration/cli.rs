@@ -86,6 +86,8 @@ fn epcis_hash_prints_the_reference_hashes_in_document_order() {
     for relative in [
         "JSON/Example_9.6.1-ObjectEvent.jsonld",
         "JSON/WithSensorData/SensorDataExample1.jsonld",
+        "XML/WithSensorData/SensorDataExamples.xml",
+        "XML/WithExtension/ObjectEvent.xml",
     ] {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_suyuan"))
             .args(["epcis", "hash"])
