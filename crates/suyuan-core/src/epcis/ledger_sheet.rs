@@ -675,6 +675,15 @@ pub fn map_sheet(kind: SheetKind, table: &LedgerTable, options: &LedgerOptions) 
         rows: data.len(),
         ..LedgerMapping::default()
     };
+    if data.is_empty() {
+        mapping.errors.push(RowError {
+            row: header.number.saturating_add(1),
+            column: "rows".into(),
+            key: None,
+            expected: "at least one row of data under the header".into(),
+            found: "no data rows".into(),
+        });
+    }
     // Where each serialized item was made, to refuse making it twice.
     let mut made: HashMap<String, u32> = HashMap::new();
     for row in data {
@@ -1457,6 +1466,13 @@ mod tests {
         let empty = map(SheetKind::Sales, &[&["", " "]]);
         assert_eq!(empty.errors.len(), 1);
         assert_eq!(empty.errors[0].found, "an empty sheet");
+        let header_only = map(
+            SheetKind::Sales,
+            &[&["追溯码", "客户名称", "售出时间"], &[""]],
+        );
+        assert_eq!(header_only.errors.len(), 1);
+        assert_eq!(header_only.errors[0].row, 2);
+        assert_eq!(header_only.errors[0].found, "no data rows");
     }
 
     #[test]
