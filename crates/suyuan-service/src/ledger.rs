@@ -3,6 +3,7 @@
 //! rows, mapped to EPCIS events by the core (`suyuan_core::epcis::ledger_sheet`), and captured
 //! like any EPCIS document: atomic by default, every bad row reported with its row and column.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
@@ -22,6 +23,8 @@ use crate::{ServiceError, ServiceResult, Services};
 
 /// Most data rows one upload may hold: one event a row, as many as one capture.
 pub const LEDGER_ROW_LIMIT: usize = CAPTURE_EVENT_LIMIT;
+/// Most columns an uploaded XLSX sheet may use (the templates have a dozen).
+pub const LEDGER_COLUMN_LIMIT: usize = 64;
 
 /// The file formats of ledger sheets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +228,12 @@ pub fn read_table(
     }
 }
 
+fn too_many_rows() -> ServiceError {
+    ServiceError::TooLarge(format!(
+        "the sheet holds more than {LEDGER_ROW_LIMIT} rows; one upload may hold at most {LEDGER_ROW_LIMIT}: split it"
+    ))
+}
+
 /// Counts non-blank rows and fails past the limit (the header and the data rows).
 struct RowCounter(usize);
 
@@ -233,9 +242,7 @@ impl RowCounter {
         if cells.iter().any(|cell| !cell.trim().is_empty()) {
             self.0 += 1;
             if self.0 > LEDGER_ROW_LIMIT + 1 {
-                return Err(ServiceError::TooLarge(format!(
-                    "the sheet holds more than {LEDGER_ROW_LIMIT} rows; one upload may hold at most {LEDGER_ROW_LIMIT}: split it"
-                )));
+                return Err(too_many_rows());
             }
         }
         Ok(())
@@ -289,41 +296,52 @@ fn read_csv(bytes: &[u8]) -> ServiceResult<LedgerTable> {
     Ok(LedgerTable { rows })
 }
 
-/// The worksheet named like the sheet's template, else the first one.
+/// The worksheet named like the sheet's template, else the first one, read cell by cell: a
+/// workbook with a value far out (say in XFD1048576) costs no more than its cells.
 fn read_xlsx(sheet: SheetKind, bytes: &[u8]) -> ServiceResult<LedgerTable> {
+    let unreadable = |e: calamine::XlsxError| {
+        ServiceError::Unreadable(format!("the worksheet could not be read: {e}"))
+    };
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| ServiceError::Unreadable(format!("the body is not an XLSX workbook: {e}")))?;
-    let range = if workbook
-        .sheet_names()
+    let names = workbook.sheet_names();
+    let name = names
         .iter()
-        .any(|name| name == sheet.title())
-    {
-        workbook.worksheet_range(sheet.title())
-    } else {
-        workbook
-            .worksheet_range_at(0)
-            .unwrap_or(Err(calamine::XlsxError::Unexpected(
-                "the workbook has no worksheet",
-            )))
+        .find(|name| *name == sheet.title())
+        .or_else(|| names.first())
+        .ok_or_else(|| ServiceError::Unreadable("the workbook has no worksheet".into()))?;
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.trim().is_empty() {
+            continue;
+        }
+        let col = col as usize;
+        if col >= LEDGER_COLUMN_LIMIT {
+            return Err(ServiceError::Unreadable(format!(
+                "the worksheet has a value in column {} of row {}; a ledger sheet has at most {LEDGER_COLUMN_LIMIT} columns",
+                ledger_sheet::column_letter(col),
+                u64::from(row) + 1
+            )));
+        }
+        let number = row.saturating_add(1);
+        if !rows.contains_key(&number) && rows.len() > LEDGER_ROW_LIMIT {
+            return Err(too_many_rows());
+        }
+        let cells = rows.entry(number).or_default();
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
     }
-    .map_err(|e| ServiceError::Unreadable(format!("the worksheet could not be read: {e}")))?;
-    let Some((first_row, first_col)) = range.start() else {
-        return Ok(LedgerTable::default());
-    };
-    let mut rows = Vec::new();
-    let mut counter = RowCounter(0);
-    for (index, cells) in range.rows().enumerate() {
-        // Columns left of the used range are empty; keep positions as the spreadsheet has them.
-        let cells: Vec<String> = std::iter::repeat_n(String::new(), first_col as usize)
-            .chain(cells.iter().map(cell_text))
-            .collect();
-        counter.count(&cells)?;
-        rows.push(Row {
-            number: first_row.saturating_add(u32::try_from(index + 1).unwrap_or(u32::MAX)),
-            cells,
-        });
-    }
-    Ok(LedgerTable { rows })
+    Ok(LedgerTable {
+        rows: rows
+            .into_iter()
+            .map(|(number, cells)| Row { number, cells })
+            .collect(),
+    })
 }
 
 /// A cell as the text a person sees: whole numbers without a fraction, dates as ISO dates.
@@ -467,6 +485,40 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(error, ServiceError::Unreadable(_)), "{error}");
+    }
+
+    #[test]
+    fn xlsx_cells_keep_their_rows_and_columns_and_far_values_are_refused() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(2, 1, "追溯码").unwrap();
+        sheet.write_string(4, 3, "x").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let table = read_table(SheetKind::Sales, LedgerFormat::Xlsx, &bytes).unwrap();
+        assert_eq!(
+            table.rows,
+            [
+                Row {
+                    number: 3,
+                    cells: vec![String::new(), "追溯码".into()],
+                },
+                Row {
+                    number: 5,
+                    cells: vec![String::new(), String::new(), String::new(), "x".into()],
+                },
+            ]
+        );
+
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "追溯码").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let error = read_table(SheetKind::Sales, LedgerFormat::Xlsx, &bytes).unwrap_err();
+        assert!(
+            matches!(error, ServiceError::Unreadable(ref m) if m.contains("column XFD of row 1048576")),
+            "{error}"
+        );
     }
 
     #[test]
