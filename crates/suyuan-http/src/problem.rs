@@ -95,10 +95,10 @@ impl ProblemKind {
     pub fn advice(self) -> &'static str {
         match self {
             ProblemKind::Validation => {
-                "Each entry of `errors` names a field with a JSON pointer and says what was expected and found. Fix them all and send again."
+                "Each entry of `errors` names a field with a JSON pointer and says what was expected and found; a refused ledger upload also lists `rowErrors` by row and column. Fix them all and send again."
             }
             ProblemKind::MalformedRequest => {
-                "The body is not well-formed JSON, or a query parameter could not be read. `detail` says where."
+                "The body is not well-formed JSON (or not a readable CSV or XLSX file), or a query parameter could not be read. `detail` says where."
             }
             ProblemKind::Unauthenticated => {
                 "Sign in (POST /api/v1/session) and send the session cookie, or send an API key as `Authorization: Bearer KEY`."
@@ -114,7 +114,9 @@ impl ProblemKind {
             ProblemKind::PayloadTooLarge => {
                 "Send a smaller body; the limit is in the response detail."
             }
-            ProblemKind::UnsupportedMediaType => "Send `Content-Type: application/json`.",
+            ProblemKind::UnsupportedMediaType => {
+                "Send `Content-Type: application/json` (the EPCIS binding also takes XML; ledger uploads take `text/csv` or XLSX)."
+            }
             ProblemKind::Internal => "The error was logged. Try again; report it if it persists.",
             ProblemKind::Unavailable => "The database does not answer. Try again shortly.",
         }
@@ -136,6 +138,23 @@ pub struct FieldProblem {
     pub detail: String,
 }
 
+/// One bad row of an uploaded ledger sheet (台账).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RowProblem {
+    /// The row as the spreadsheet shows it (the header is row 1).
+    pub row: u32,
+    /// The column's header as the file has it, or its letter (`column L`).
+    pub column: String,
+    /// The column's English key, when the column is one of the template's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub expected: String,
+    pub found: String,
+    /// The whole problem in one sentence.
+    pub detail: String,
+}
+
 /// An RFC 9457 problem details object.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
@@ -146,6 +165,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// The bad rows of a refused ledger upload.
+    #[serde(rename = "rowErrors", skip_serializing_if = "Vec::is_empty")]
+    pub row_errors: Vec<RowProblem>,
 }
 
 /// The HTTP layer's error.
@@ -154,6 +176,7 @@ pub struct ApiError {
     kind: ProblemKind,
     detail: String,
     errors: Vec<FieldProblem>,
+    row_errors: Vec<RowProblem>,
 }
 
 impl ApiError {
@@ -162,6 +185,26 @@ impl ApiError {
             kind,
             detail: detail.into(),
             errors: Vec::new(),
+            row_errors: Vec::new(),
+        }
+    }
+
+    /// A refused ledger upload: each bad row as a field (`/rows/{row}/{key}`) and a row problem.
+    pub fn rows(detail: impl Into<String>, rows: Vec<RowProblem>) -> Self {
+        ApiError {
+            kind: ProblemKind::Validation,
+            detail: detail.into(),
+            errors: rows
+                .iter()
+                .map(|row| FieldProblem {
+                    pointer: match &row.key {
+                        Some(key) => format!("/rows/{}/{key}", row.row),
+                        None => format!("/rows/{}", row.row),
+                    },
+                    detail: row.detail.clone(),
+                })
+                .collect(),
+            row_errors: rows,
         }
     }
 
@@ -181,6 +224,7 @@ impl ApiError {
                     detail: e.message.clone(),
                 })
                 .collect(),
+            row_errors: Vec::new(),
         }
     }
 
@@ -208,6 +252,7 @@ impl ApiError {
             status: self.kind.status().as_u16(),
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            row_errors: self.row_errors.clone(),
         }
     }
 }
@@ -238,6 +283,9 @@ impl From<ServiceError> for ApiError {
                     });
                 }
                 error
+            }
+            ServiceError::Unreadable(message) => {
+                ApiError::new(ProblemKind::MalformedRequest, message)
             }
             ServiceError::TooLarge(message) => ApiError::new(ProblemKind::PayloadTooLarge, message),
             ServiceError::Internal(message) => {

@@ -197,13 +197,16 @@ impl Services {
     }
 }
 
-/// How many events the problems concern (each names its event by pointer).
+/// How many events the problems concern (each names its event, or its ledger row, by pointer).
 fn events_with_errors(violations: &Violations) -> usize {
     let mut events: Vec<&str> = violations
         .errors()
         .iter()
         .filter_map(|e| {
-            let rest = e.pointer.strip_prefix("/epcisBody/eventList/")?;
+            let rest = e
+                .pointer
+                .strip_prefix("/epcisBody/eventList/")
+                .or_else(|| e.pointer.strip_prefix("/rows/"))?;
             Some(rest.split('/').next().unwrap_or(rest))
         })
         .collect();
@@ -212,7 +215,7 @@ fn events_with_errors(violations: &Violations) -> usize {
     events.len()
 }
 
-fn own_participant(principal: &Principal) -> ServiceResult<String> {
+pub(crate) fn own_participant(principal: &Principal) -> ServiceResult<String> {
     principal
         .participant_id()
         .map(str::to_owned)

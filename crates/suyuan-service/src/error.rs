@@ -24,6 +24,10 @@ pub enum ServiceError {
         message: String,
         pointer: Option<String>,
     },
+    /// The input could not be read as what it claims to be (a file that is not a CSV or
+    /// XLSX workbook).
+    #[error("{0}")]
+    Unreadable(String),
     /// The input exceeds a limit of the center.
     #[error("{0}")]
     TooLarge(String),

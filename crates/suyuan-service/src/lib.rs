@@ -8,6 +8,7 @@ pub mod capture;
 pub mod demo;
 mod error;
 mod ids;
+pub mod ledger;
 pub mod query;
 pub mod registry;
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod epcis;
+pub mod ledger;
 pub mod meta;
 pub mod payloads;
 pub mod registry;
@@ -25,8 +26,9 @@ use crate::AppState;
         (name = "registry", description = "Participants, registration review, sites, products"),
         (name = "accounts", description = "Sessions, users, API keys, audit log"),
         (name = "epcis", description = "GS1 EPCIS 2.0 capture and query (JSON-LD binding)"),
+        (name = "ledger", description = "Ledger (台账) templates and uploads in CSV or XLSX, captured as EPCIS events"),
     ),
-    components(schemas(crate::problem::Problem, crate::problem::FieldProblem)),
+    components(schemas(crate::problem::Problem, crate::problem::FieldProblem, crate::problem::RowProblem)),
     modifiers(&SecuritySchemes),
     security((), ("apiKey" = []), ("session" = [])),
 )]
@@ -98,4 +100,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(epcis::dispositions))
         .routes(routes!(epcis::biz_locations))
         .routes(routes!(epcis::read_points))
+        .routes(routes!(ledger::list_templates))
+        .routes(routes!(ledger::get_template))
+        .routes(routes!(ledger::upload))
 }

@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod epcis_api;
 mod http_api;
+mod ledger_upload;
 mod openapi;
 mod store_story;
 mod support;

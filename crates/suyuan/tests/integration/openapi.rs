@@ -125,6 +125,9 @@ async fn every_documented_operation_is_served_and_every_route_is_documented() {
         "/api/v1/audit",
         "/api/v1/categories",
         "/api/v1/regions",
+        "/api/v1/ledger/templates",
+        "/api/v1/ledger/templates/{sheet}",
+        "/api/v1/ledger/uploads/{sheet}",
     ] {
         assert!(paths.contains_key(expected), "{expected} is not documented");
     }
