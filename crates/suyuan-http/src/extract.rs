@@ -40,6 +40,22 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // A declared length over the limit is refused before a byte of the body is read.
+        let declared = request
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let Some(length) = declared.filter(|&length| length > BODY_LIMIT as u64) {
+            return Err(ApiError::new(
+                ProblemKind::PayloadTooLarge,
+                format!(
+                    "the body is {length} bytes; at most {BODY_LIMIT} bytes ({} MiB, \
+                     GS1-EPCIS-Capture-File-Size-Limit) are accepted in one request",
+                    BODY_LIMIT / (1024 * 1024)
+                ),
+            ));
+        }
         Bytes::from_request(request, state)
             .await
             .map(RawBody)

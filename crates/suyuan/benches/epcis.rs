@@ -32,14 +32,30 @@ async fn main() -> anyhow::Result<()> {
     );
     std::fs::create_dir_all(&sqlite_dir)?;
     let mut backends = vec![("sqlite", settings(Some(sqlite_dir.clone()), None)?)];
-    if let Some(url) = std::env::var("SUYUAN_BENCH_DATABASE_URL")
+    // PostgreSQL runs in a database of its own, created here and dropped afterwards.
+    let server = std::env::var("SUYUAN_BENCH_DATABASE_URL")
         .ok()
-        .filter(|u| !u.is_empty())
-    {
-        backends.push(("postgres", settings(None, Some(url))?));
+        .filter(|u| !u.is_empty());
+    let bench_database = format!("suyuan_bench_{}", std::process::id());
+    if let Some(url) = &server {
+        admin(url, &format!("CREATE DATABASE {bench_database}")).await?;
+        let (base, _) = url
+            .rsplit_once('/')
+            .ok_or_else(|| anyhow::anyhow!("SUYUAN_BENCH_DATABASE_URL has no database"))?;
+        backends.push((
+            "postgres",
+            settings(None, Some(format!("{base}/{bench_database}")))?,
+        ));
     }
     for (backend, settings) in backends {
         run(backend, &settings, target).await?;
+    }
+    if let Some(url) = &server {
+        admin(
+            url,
+            &format!("DROP DATABASE IF EXISTS {bench_database} WITH (FORCE)"),
+        )
+        .await?;
     }
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&sqlite_dir);
@@ -47,11 +63,18 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn admin(url: &str, statement: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect(url).await?;
+    sqlx::Executor::execute(&mut connection, statement).await?;
+    Ok(())
+}
+
 fn settings(
     data_dir: Option<std::path::PathBuf>,
     database: Option<String>,
 ) -> anyhow::Result<Settings> {
-    Ok(Settings::resolve(
+    Settings::resolve(
         ServeArgs {
             listen: Some("127.0.0.1:0".parse()?),
             data_dir,
@@ -59,7 +82,7 @@ fn settings(
             ..Default::default()
         },
         FileSettings::default(),
-    )?)
+    )
 }
 
 async fn run(backend: &str, settings: &Settings, target: usize) -> anyhow::Result<()> {

@@ -212,6 +212,55 @@ fn document(events: Vec<Value>) -> String {
     .to_string()
 }
 
+/// A 50 MB document is refused with the size it has and the limit, and stores nothing.
+#[tokio::test]
+async fn oversized_documents_are_refused_and_store_nothing() {
+    for db in fresh_databases().await {
+        let (_server, client) = start(&db).await;
+        let padding = "x".repeat(50 * 1024 * 1024);
+        let document = json!({
+            "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld",
+                         { "ex": "https://ns.example.com/epcis/" }],
+            "type": "EPCISDocument",
+            "schemaVersion": "2.0",
+            "creationDate": "2026-01-01T00:00:00+08:00",
+            "epcisBody": { "eventList": [{
+                "type": "ObjectEvent",
+                "eventID": "urn:uuid:5a3c6d3e-6c1c-4f6e-9a57-0c4bbd1e0001",
+                "eventTime": "2026-01-01T00:00:00+08:00",
+                "eventTimeZoneOffset": "+08:00",
+                "epcList": ["urn:epc:id:sgtin:0614141.107346.2018"],
+                "action": "OBSERVE",
+                "ex:padding": padding,
+            }]},
+        })
+        .to_string();
+        let size = document.len();
+        let response = client.post("/capture", document).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            db.backend
+        );
+        let problem: Value = response.json().await.expect("problem");
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(&size.to_string()) && detail.contains("16777216"),
+            "{}: {problem}",
+            db.backend
+        );
+        let (status, _, body) = client.get("/events").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body["epcisBody"]["queryResults"]["resultsBody"]["eventList"],
+            json!([]),
+            "{}: nothing stored",
+            db.backend
+        );
+    }
+}
+
 #[tokio::test]
 async fn capture_is_atomic_idempotent_and_names_every_error() {
     for db in fresh_databases().await {
