@@ -6,7 +6,7 @@ use suyuan_core::access::{Principal, ScopedAction};
 use suyuan_core::audit::{AuditRecord, Origin};
 use suyuan_core::clock;
 use suyuan_core::epcis::jsonld::{self, Namespaces};
-use suyuan_core::epcis::{Document, Event, hash, index};
+use suyuan_core::epcis::{Document, Event, hash, index, trace_fields};
 use suyuan_core::validation::Violations;
 use suyuan_store::{CaptureJob, EventColumn, EventQuery, EventRecord, StoreOutcome, StoredEvent};
 
@@ -156,18 +156,44 @@ impl Services {
         Ok(job)
     }
 
-    /// One page of events the principal may see.
+    /// One page of events the principal may see. A member sees its own events whole; a query
+    /// that names objects (an exact EPC, an event ID) also finds other members' events about
+    /// them, in their public view — the journey a consumer sees when scanning the code.
     pub async fn query_events(
         &self,
         principal: &Principal,
         mut query: EventQuery,
     ) -> ServiceResult<Vec<StoredEvent>> {
-        query.filter.owners = self.visible_owners(principal)?;
-        Ok(self.store.query_events(&query).await?)
+        let own = match self.reader(principal)? {
+            Reader::All => {
+                query.filter.owners = None;
+                return Ok(self.store.query_events(&query).await?);
+            }
+            Reader::Member(own) => own,
+        };
+        if !names_objects(&query) {
+            query.filter.owners = Some(vec![own]);
+            return Ok(self.store.query_events(&query).await?);
+        }
+        query.filter.owners = None;
+        self.store
+            .query_events(&query)
+            .await?
+            .into_iter()
+            .map(|stored| {
+                if stored.owner_id == own {
+                    Ok(stored)
+                } else {
+                    public_stored_event(stored)
+                }
+            })
+            .collect()
     }
 
-    /// One event by its ID, if the principal may see it.
+    /// One event by its ID: whole to its owner and to those who may read every event, in its
+    /// public view to other members.
     pub async fn event(&self, principal: &Principal, event_id: &str) -> ServiceResult<StoredEvent> {
+        let reader = self.reader(principal)?;
         let event =
             self.store
                 .event_by_id(event_id)
@@ -176,8 +202,10 @@ impl Services {
                     kind: "event",
                     id: event_id.to_owned(),
                 })?;
-        principal.require_on(ScopedAction::EventRead, &event.owner_id)?;
-        Ok(event)
+        match reader {
+            Reader::Member(own) if event.owner_id != own => public_stored_event(event),
+            _ => Ok(event),
+        }
     }
 
     /// The distinct values of one event column (the EPCIS resource lists), at most 1000.
@@ -185,16 +213,47 @@ impl Services {
         Ok(self.store.distinct_event_values(column, 1000).await?)
     }
 
-    /// The participants whose events the principal sees: `None` for all.
-    fn visible_owners(&self, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
-        let any = ScopedAction::EventRead.any();
-        if principal.role.grants(any) {
-            return Ok(None);
+    /// Whether the principal reads every event, or is a member reading as one.
+    fn reader(&self, principal: &Principal) -> ServiceResult<Reader> {
+        if principal.role.grants(ScopedAction::EventRead.any()) {
+            return Ok(Reader::All);
         }
-        let owner = own_participant(principal)?;
-        principal.require_on(ScopedAction::EventRead, &owner)?;
-        Ok(Some(vec![owner]))
+        let own = own_participant(principal)?;
+        principal.require_on(ScopedAction::EventRead, &own)?;
+        Ok(Reader::Member(own))
     }
+}
+
+/// Who reads events: someone who may read all of them, or a member (its participant ID).
+enum Reader {
+    All,
+    Member(String),
+}
+
+/// Whether a query names the objects it is about (exact identifiers or event IDs) rather
+/// than sweeping the repository.
+fn names_objects(query: &EventQuery) -> bool {
+    !query.filter.event_ids.is_empty()
+        || query
+            .filter
+            .identifiers
+            .iter()
+            .any(|m| !m.prefix && !m.keys.is_empty())
+}
+
+/// A stored event rewritten to its public view ([`trace_fields::public_view`]).
+fn public_stored_event(mut stored: StoredEvent) -> ServiceResult<StoredEvent> {
+    let unreadable = |detail: String| {
+        ServiceError::Internal(format!("stored event {}: {detail}", stored.event_id))
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&stored.body).map_err(|e| unreadable(e.to_string()))?;
+    let mut namespaces = Namespaces::default();
+    let event = jsonld::decode_single_event(&value, &mut namespaces)
+        .map_err(|v| unreadable(v.to_string()))?;
+    let view = trace_fields::public_view(&event);
+    stored.body = jsonld::encode_single_event(&view, &namespaces).to_string();
+    Ok(stored)
 }
 
 /// How many events the problems concern (each names its event, or its ledger row, by pointer).

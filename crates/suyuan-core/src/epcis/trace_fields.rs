@@ -14,6 +14,8 @@
 //! applies it. Whoever shows events to callers without the right to see everything hides the
 //! fields for which that answers `false`.
 
+use super::model::{Event, Extension, ExtensionValue};
+
 /// Suyuan's EPCIS extension namespace, for fields EPCIS and CBV lack.
 pub const SUYUAN_NAMESPACE: &str = "https://ns.suyuan.dev/epcis/";
 /// The prefix Suyuan writes its namespace with.
@@ -258,6 +260,63 @@ pub fn is_public_by_default(name: &str) -> bool {
     trace_field(name).is_some_and(|f| f.public_by_default)
 }
 
+/// The member's publicity choice recorded on an event (`suyuan:flowPublic`), if any.
+pub fn flow_public(event: &Event) -> Option<bool> {
+    event.extensions.iter().find_map(|e| {
+        (e.namespace == SUYUAN_NAMESPACE && e.name == FLOW_PUBLIC).then_some(match e.value {
+            ExtensionValue::Bool(choice) => Some(choice),
+            _ => None,
+        })?
+    })
+}
+
+/// Whether an ILMD or extension field is shown to callers who may not see everything: Suyuan's
+/// fields by the table and the member's choice; CBV master data (lot number, expiry, …) is
+/// product information and public; any other namespace is the member's own and not public.
+fn extension_is_public(extension: &Extension, flow_public: Option<bool>) -> bool {
+    match extension.namespace.as_str() {
+        SUYUAN_NAMESPACE => {
+            extension.name == FLOW_PUBLIC
+                || trace_field(&extension.name).is_some_and(|f| f.is_public(flow_public))
+        }
+        namespace => namespace.trim_end_matches(':') == CBVMDA_NAMESPACE.trim_end_matches(':'),
+    }
+}
+
+/// What of an event a caller sees who may not see everything (another member, the public):
+/// the standard facts of what happened where and when, product master data, sensor readings
+/// and certifications, without the private flow fields, the trading partners (sources,
+/// destinations) unless the member made its flow public, the business transactions
+/// (commercial documents), and extensions in namespaces other than CBV's and Suyuan's.
+pub fn public_view(event: &Event) -> Event {
+    let choice = flow_public(event);
+    let mut view = event.clone();
+    view.extensions.retain(|e| extension_is_public(e, choice));
+    if let Some(ilmd) = &mut view.ilmd {
+        ilmd.retain(|e| extension_is_public(e, choice));
+    }
+    view.biz_transaction_list.clear();
+    if choice != Some(true) {
+        view.source_list.clear();
+        view.destination_list.clear();
+    }
+    for location in [&mut view.read_point, &mut view.biz_location]
+        .into_iter()
+        .flatten()
+    {
+        location
+            .extensions
+            .retain(|e| extension_is_public(e, choice));
+    }
+    if let Some(declaration) = &mut view.error_declaration {
+        declaration.extensions.clear();
+    }
+    for element in &mut view.sensor_element_list {
+        element.extensions.clear();
+    }
+    view
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +364,106 @@ mod tests {
             trace_field(BUYER_NAME).unwrap().namespace(),
             Some(SUYUAN_NAMESPACE)
         );
+    }
+
+    fn extension(namespace: &str, name: &str, value: ExtensionValue) -> Extension {
+        Extension {
+            namespace: namespace.into(),
+            prefix: None,
+            name: name.into(),
+            value,
+        }
+    }
+
+    fn sale(flow_public: Option<bool>) -> Event {
+        use crate::epcis::model::{BizTransaction, EventType, Location, SourceDest};
+        use crate::epcis::vocab::Vocabulary;
+        let time = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:00:00+08:00").unwrap();
+        let mut event = Event::new(EventType::ObjectEvent, time);
+        event.epc_list = vec!["https://id.gs1.org/01/06901234567892/21/A1".into()];
+        event.biz_location = Some(Location {
+            id: "https://id.gs1.org/414/6901234500017".into(),
+            extensions: vec![extension(
+                "https://ns.example.com/",
+                "dock",
+                ExtensionValue::Text("7".into()),
+            )],
+        });
+        event.biz_transaction_list = vec![BizTransaction {
+            kind: None,
+            value: "urn:epcglobal:cbv:bt:6901234500017:PO-1".into(),
+        }];
+        event.destination_list = vec![SourceDest {
+            kind: Vocabulary::SourceDestType.parse("owning_party").unwrap(),
+            value: "https://id.gs1.org/417/6901234500024".into(),
+        }];
+        event.ilmd = Some(vec![
+            extension(
+                CBVMDA_NAMESPACE,
+                LOT_NUMBER,
+                ExtensionValue::Text("L1".into()),
+            ),
+            extension(
+                SUYUAN_NAMESPACE,
+                PRODUCT_NAME,
+                ExtensionValue::Text("电缆".into()),
+            ),
+        ]);
+        event.extensions = vec![
+            extension(
+                SUYUAN_NAMESPACE,
+                BUYER_NAME,
+                ExtensionValue::Text("某某商店".into()),
+            ),
+            extension(
+                SUYUAN_NAMESPACE,
+                BUYER_CONTACT,
+                ExtensionValue::Text("13800000000".into()),
+            ),
+            extension(
+                "https://ns.example.com/",
+                "margin",
+                ExtensionValue::Number(0.3),
+            ),
+        ];
+        if let Some(choice) = flow_public {
+            event.extensions.push(extension(
+                SUYUAN_NAMESPACE,
+                FLOW_PUBLIC,
+                ExtensionValue::Bool(choice),
+            ));
+        }
+        event
+    }
+
+    fn names(extensions: &[Extension]) -> Vec<&str> {
+        extensions.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn the_public_view_hides_the_parties_and_commerce_unless_the_member_made_them_public() {
+        let view = public_view(&sale(None));
+        assert!(names(&view.extensions).is_empty(), "{:?}", view.extensions);
+        assert_eq!(
+            names(view.ilmd.as_deref().unwrap()),
+            [LOT_NUMBER, PRODUCT_NAME]
+        );
+        assert!(view.biz_transaction_list.is_empty());
+        assert!(view.destination_list.is_empty());
+        let location = view.biz_location.as_ref().unwrap();
+        assert!(location.extensions.is_empty());
+        assert_eq!(view.epc_list, sale(None).epc_list);
+
+        let view = public_view(&sale(Some(true)));
+        assert_eq!(
+            names(&view.extensions),
+            [BUYER_NAME, BUYER_CONTACT, FLOW_PUBLIC]
+        );
+        assert_eq!(view.destination_list.len(), 1);
+        assert!(view.biz_transaction_list.is_empty());
+
+        let view = public_view(&sale(Some(false)));
+        assert_eq!(names(&view.extensions), [FLOW_PUBLIC]);
+        assert_eq!(flow_public(&sale(Some(false))), Some(false));
     }
 }

@@ -203,7 +203,8 @@ fn object_event(epc: &str, time: &str) -> Value {
 
 fn document(events: Vec<Value>) -> String {
     json!({
-        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+                     { "suyuan": "https://ns.suyuan.dev/epcis/" }],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
         "creationDate": "2026-11-23T08:00:00+08:00",
@@ -416,6 +417,12 @@ async fn queries_filter_page_and_respect_ownership() {
                 if n % 2 == 0 {
                     event["bizStep"] = json!("urn:epcglobal:cbv:bizstep:receiving");
                 }
+                if n == 3 {
+                    // A sale whose buyer and purchase order are the importer's business.
+                    event["suyuan:buyerName"] = json!("广州某某商贸有限公司");
+                    event["bizTransactionList"] =
+                        json!([{ "type": "po", "bizTransaction": "urn:epcglobal:cbv:bt:6901234000004:PO-3" }]);
+                }
                 event
             })
             .collect();
@@ -501,7 +508,8 @@ async fn queries_filter_page_and_respect_ownership() {
         let (_, _, steps) = client.get("/bizSteps").await;
         assert_eq!(steps, json!(["receiving", "shipping"]));
 
-        // Another member sees none of the importer's events; the regulator sees them all.
+        // Another member sees none of the importer's events in a sweep, and an object's
+        // journey by its code only in its public view.
         let retailer = server
             .services
             .store()
@@ -537,7 +545,25 @@ async fn queries_filter_page_and_respect_ownership() {
             .as_str()
             .expect("eventID")
             .to_owned();
-        let (status, _, _) = other.get(&format!("/events/{}", encode(&id))).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, body) = other.get(&format!("/events/{}", encode(&id))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(list(&body)[0]["eventID"], json!(id));
+        let q3 = encode("urn:epc:id:sgtin:6901234.067890.Q3");
+        let (_, _, own_view) = client.get(&format!("/events?MATCH_epc={q3}")).await;
+        let own_view = &list(&own_view)[0];
+        assert_eq!(
+            own_view["suyuan:buyerName"],
+            json!("广州某某商贸有限公司"),
+            "{own_view}"
+        );
+        assert!(own_view["bizTransactionList"].is_array(), "{own_view}");
+        let (status, _, public) = other.get(&format!("/events?MATCH_anyEPC={q3}")).await;
+        assert_eq!(status, StatusCode::OK, "{public}");
+        let public = &list(&public)[0];
+        assert_eq!(public["eventID"], own_view["eventID"]);
+        assert_eq!(public["epcList"], own_view["epcList"]);
+        assert_eq!(public["bizStep"], own_view["bizStep"]);
+        assert!(public.get("suyuan:buyerName").is_none(), "{public}");
+        assert!(public.get("bizTransactionList").is_none(), "{public}");
     }
 }
