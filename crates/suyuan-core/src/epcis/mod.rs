@@ -12,7 +12,7 @@ pub mod model;
 pub mod trace_fields;
 pub mod vocab;
 pub mod xml;
-pub mod xml_writer;
 mod xml_hash;
+pub mod xml_writer;
 
 pub use model::*;

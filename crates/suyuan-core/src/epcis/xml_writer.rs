@@ -125,7 +125,9 @@ impl Out {
         }
         let end = start.to_end().into_owned();
         self.start(start);
-        let _ = self.writer.write_event(XmlEvent::Text(BytesText::new(text)));
+        let _ = self
+            .writer
+            .write_event(XmlEvent::Text(BytesText::new(text)));
         let _ = self.writer.write_event(XmlEvent::End(end));
     }
 
@@ -251,9 +253,7 @@ fn event_extensions(event: &Event) -> impl Iterator<Item = &Extension> {
 /// Whether `name` is an XML name (`[A-Za-z_][A-Za-z0-9._-]*`, non-ASCII letters allowed).
 fn is_xml_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
@@ -406,7 +406,12 @@ fn write_what_where_why(
 /// has in this order after its quantities.
 fn write_sources_to_persistent(out: &mut Out, event: &Event, prefixes: &Prefixes) {
     write_source_dest(out, "sourceList", "source", &event.source_list);
-    write_source_dest(out, "destinationList", "destination", &event.destination_list);
+    write_source_dest(
+        out,
+        "destinationList",
+        "destination",
+        &event.destination_list,
+    );
     if !event.sensor_element_list.is_empty() {
         out.open("sensorElementList");
         for sensor in &event.sensor_element_list {
