@@ -188,7 +188,6 @@ impl Prefixes {
         }
         let free = |candidate: &str, bindings: &[(String, String)]| {
             is_xml_name(candidate)
-                && !candidate.contains(':')
                 && !RESERVED_PREFIXES.contains(&candidate)
                 && !candidate.to_ascii_lowercase().starts_with("xml")
                 && !bindings.iter().any(|(p, _)| p == candidate)
@@ -250,11 +249,12 @@ fn event_extensions(event: &Event) -> impl Iterator<Item = &Extension> {
         .chain(sensors)
 }
 
-/// Whether `name` is an XML name (`[A-Za-z_][A-Za-z0-9._-]*`, non-ASCII letters allowed).
+/// Whether `name` is an XML name without a colon, as prefixes and local names must be
+/// (`[A-Za-z_][A-Za-z0-9._-]*`, non-ASCII letters allowed).
 fn is_xml_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 fn time(time: &Timestamp) -> String {
@@ -558,8 +558,8 @@ fn write_sensor_fields(out: &mut Out, name: &str, fields: &SensorFields, prefixe
                 continue;
             }
         };
-        let qualified = prefixes.qualified(extension);
-        if is_xml_name(&qualified) {
+        if is_xml_name(&extension.name) {
+            let qualified = prefixes.qualified(extension);
             start.push_attribute((qualified.as_str(), text.as_str()));
         }
     }
@@ -602,8 +602,11 @@ fn write_ilmd(out: &mut Out, event: &Event, prefixes: &Prefixes) {
     out.open("ilmd");
     // Fields without a namespace are only allowed inside ILMD's `extension` (`##local`), and
     // come first.
-    let (local, namespaced): (Vec<Extension>, Vec<Extension>) =
-        fields.iter().cloned().partition(|f| f.namespace.is_empty());
+    let (local, namespaced): (Vec<Extension>, Vec<Extension>) = fields
+        .iter()
+        .filter(|f| is_xml_name(&f.name))
+        .cloned()
+        .partition(|f| f.namespace.is_empty());
     if !local.is_empty() {
         out.open("extension");
         write_extensions(out, &local, prefixes);
@@ -615,8 +618,8 @@ fn write_ilmd(out: &mut Out, event: &Event, prefixes: &Prefixes) {
 
 fn write_extensions(out: &mut Out, extensions: &[Extension], prefixes: &Prefixes) {
     for extension in extensions {
-        let name = prefixes.qualified(extension);
-        if is_xml_name(&name) {
+        if is_xml_name(&extension.name) {
+            let name = prefixes.qualified(extension);
             write_extension_value(out, &name, &extension.value, prefixes);
         }
     }
@@ -645,5 +648,292 @@ fn write_extension_value(out: &mut Out, name: &str, value: &ExtensionValue, pref
             write_extensions(out, fields, prefixes);
             out.close(name);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::jsonld::parse_time;
+    use super::super::xml::{self, parse_tree};
+    use super::*;
+
+    fn at(text: &str) -> Timestamp {
+        parse_time(text).expect("a time")
+    }
+
+    fn ext(namespace: &str, prefix: Option<&str>, name: &str, value: ExtensionValue) -> Extension {
+        Extension {
+            namespace: namespace.into(),
+            prefix: prefix.map(Into::into),
+            name: name.into(),
+            value,
+        }
+    }
+
+    fn document(events: Vec<Event>) -> Document {
+        Document {
+            schema_version: "2.0".into(),
+            creation_date: at("2024-05-01T08:00:00+08:00"),
+            namespaces: Vec::new(),
+            events,
+        }
+    }
+
+    /// The names of the child elements of the first event.
+    fn event_children(text: &str) -> Vec<String> {
+        let (root, _) = parse_tree(text).expect("well-formed");
+        root.children[0].children[0].children[0]
+            .children
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    fn transaction_event() -> Event {
+        let mut event = Event::new(EventType::TransactionEvent, at("2024-05-01T10:00:00+08:00"));
+        event.action = Some(Action::Add);
+        event.epc_list = vec!["urn:epc:id:sgtin:0614141.107346.2018".into()];
+        event.biz_step = Vocabulary::BizStep.parse("shipping").ok();
+        event.biz_transaction_list = vec![BizTransaction {
+            kind: Vocabulary::BizTransactionType.parse("po").ok(),
+            value: "urn:epc:id:gdti:0614141.00001.1618034".into(),
+        }];
+        event.persistent_disposition = Some(PersistentDisposition {
+            set: Vocabulary::Disposition
+                .parse("completeness_verified")
+                .into_iter()
+                .collect(),
+            unset: Vocabulary::Disposition
+                .parse("completeness_inferred")
+                .into_iter()
+                .collect(),
+        });
+        event
+    }
+
+    #[test]
+    fn elements_come_in_the_order_of_the_xsd() {
+        let text = encode_document(&document(vec![transaction_event()]));
+        assert_eq!(
+            event_children(&text),
+            [
+                "eventTime",
+                "eventTimeZoneOffset",
+                "bizTransactionList",
+                "epcList",
+                "action",
+                "bizStep",
+                "persistentDisposition"
+            ]
+        );
+        assert!(text.contains("<bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep>"));
+        assert!(text.contains("<bizTransaction type=\"urn:epcglobal:cbv:btt:po\">"));
+        let unset = text.find("<unset>").expect("unset");
+        assert!(unset < text.find("<set>").expect("set"));
+        assert!(text.contains("<eventTime>2024-05-01T10:00:00+08:00</eventTime>"));
+
+        let mut association = Event::new(EventType::AssociationEvent, at("2024-05-01T10:00:00Z"));
+        association.parent_id = Some("urn:epc:id:grai:4012345.55555.987".into());
+        association.action = Some(Action::Add);
+        association.child_quantity_list = vec![QuantityElement {
+            epc_class: "urn:epc:class:lgtin:4012345.012345.998877".into(),
+            quantity: None,
+            uom: None,
+        }];
+        let text = encode_document(&document(vec![association]));
+        assert_eq!(
+            event_children(&text)[2..],
+            ["parentID", "childQuantityList", "action"]
+        );
+    }
+
+    #[test]
+    fn text_and_attributes_are_escaped_and_read_back() {
+        let mut event = transaction_event();
+        event.biz_transaction_list[0].value = "https://example.com/po?a=1&b=<2>".into();
+        event.extensions = vec![ext(
+            "https://ns.example.com/epcis/",
+            Some("example"),
+            "note",
+            ExtensionValue::Text("\"fish\" & <chips> 's".into()),
+        )];
+        event.sensor_element_list = vec![SensorElement {
+            metadata: None,
+            reports: vec![SensorFields {
+                fields: vec![
+                    ("type".into(), SensorValue::Text("Temperature".into())),
+                    ("stringValue".into(), SensorValue::Text("a\"b<c>&d".into())),
+                    ("value".into(), SensorValue::Number(-2.5)),
+                ],
+                extensions: Vec::new(),
+            }],
+            extensions: Vec::new(),
+        }];
+        let text = encode_document(&document(vec![event.clone()]));
+        assert!(text.contains("&amp;b=&lt;2&gt;"));
+        assert!(text.contains("type=\"gs1:Temperature\""));
+        let again = xml::decode_document(&text).expect("valid");
+        let read = &again.events[0];
+        assert_eq!(read.biz_transaction_list, event.biz_transaction_list);
+        assert_eq!(read.extensions, event.extensions);
+        assert_eq!(
+            read.sensor_element_list[0].reports[0].get("stringValue"),
+            Some(&SensorValue::Text("a\"b<c>&d".into()))
+        );
+        assert_eq!(
+            read.sensor_element_list[0].reports[0].get("value"),
+            Some(&SensorValue::Number(-2.5))
+        );
+    }
+
+    #[test]
+    fn extension_namespaces_keep_their_prefix_or_get_one() {
+        let mut event = transaction_event();
+        event.extensions = vec![
+            ext(
+                "https://a.example/",
+                Some("a"),
+                "x",
+                ExtensionValue::Number(1.0),
+            ),
+            ext("https://b.example/", None, "y", ExtensionValue::Bool(true)),
+            // A prefix the writer needs itself is not kept.
+            ext(
+                "https://c.example/",
+                Some("epcis"),
+                "z",
+                ExtensionValue::Null,
+            ),
+            ext(
+                "https://a.example/",
+                Some("a"),
+                "list",
+                ExtensionValue::List(vec![
+                    ExtensionValue::Text("one".into()),
+                    ExtensionValue::Object(vec![ext(
+                        "https://b.example/",
+                        None,
+                        "inner",
+                        ExtensionValue::Text("two".into()),
+                    )]),
+                ]),
+            ),
+        ];
+        let text = encode_document(&document(vec![event.clone()]));
+        assert!(text.contains("xmlns:a=\"https://a.example/\""));
+        assert!(text.contains("xmlns:ext1=\"https://b.example/\""));
+        assert!(text.contains("xmlns:ext2=\"https://c.example/\""));
+        assert!(text.contains("<a:x>1</a:x>"));
+        assert!(text.contains("<ext1:y>true</ext1:y>"));
+        assert!(text.contains("<ext2:z xsi:nil=\"true\"/>"));
+        let again = xml::decode_document(&text).expect("valid");
+        let names: Vec<String> = again.events[0]
+            .extensions
+            .iter()
+            .map(Extension::expanded_name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "https://a.example/x",
+                "https://b.example/y",
+                "https://c.example/z",
+                "https://a.example/list"
+            ]
+        );
+        assert_eq!(again.events[0].extensions[3], event.extensions[3]);
+    }
+
+    #[test]
+    fn names_that_are_not_xml_names_are_left_out() {
+        let mut event = transaction_event();
+        event.ilmd = Some(vec![
+            ext("", None, "@value", ExtensionValue::Text("x".into())),
+            ext(
+                "https://a.example/",
+                None,
+                "a:b",
+                ExtensionValue::Text("y".into()),
+            ),
+            ext(
+                "https://a.example/",
+                None,
+                "ok",
+                ExtensionValue::Text("z".into()),
+            ),
+        ]);
+        event.event_type = EventType::TransformationEvent;
+        event.action = None;
+        let text = encode_document(&document(vec![event]));
+        assert!(!text.contains("@value") && !text.contains("a:b"));
+        assert!(!text.contains("<extension"));
+        let again = xml::decode_document(&text).expect("valid");
+        assert_eq!(again.events[0].ilmd.as_ref().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn ilmd_and_quantities_without_a_quantity() {
+        let mut event = Event::new(EventType::ObjectEvent, at("2024-05-01T10:00:00Z"));
+        event.action = Some(Action::Add);
+        event.quantity_list = vec![QuantityElement {
+            epc_class: "urn:epc:class:lgtin:4012345.012345.998877".into(),
+            quantity: None,
+            uom: Some("KGM".into()),
+        }];
+        event.ilmd = Some(vec![
+            ext(
+                "urn:epcglobal:cbv:mda:",
+                Some("cbvmda"),
+                "lotNumber",
+                ExtensionValue::Text("LOT-1".into()),
+            ),
+            ext("", None, "plain", ExtensionValue::Text("kept".into())),
+        ]);
+        let text = encode_document(&document(vec![event.clone()]));
+        assert!(text.contains("<quantity xsi:nil=\"true\""));
+        // A field without a namespace goes into ILMD's `extension`, which comes first.
+        let plain = text.find("<plain>").expect("plain");
+        assert!(text.find("<extension>").is_some_and(|e| e < plain));
+        assert!(plain < text.find("<cbvmda:lotNumber>").expect("lot"));
+        let again = xml::decode_document(&text).expect("valid");
+        assert_eq!(again.events[0].quantity_list, event.quantity_list);
+        let mut ilmd = event.ilmd.clone().unwrap_or_default();
+        ilmd.reverse();
+        assert_eq!(again.events[0].ilmd, Some(ilmd));
+    }
+
+    #[test]
+    fn a_query_document_carries_its_name_subscription_and_events() {
+        let event = transaction_event();
+        let text = encode_query_document(
+            &[event],
+            &Namespaces::default(),
+            "SimpleEventQuery",
+            Some("sub-7"),
+            &at("2024-05-01T08:00:00Z"),
+        );
+        let (root, _) = parse_tree(&text).expect("well-formed");
+        assert_eq!(root.name, "EPCISQueryDocument");
+        assert_eq!(root.namespace, EPCIS_QUERY_2);
+        let results = &root.children[0].children[0];
+        assert_eq!(
+            (results.name.as_str(), results.namespace.as_str()),
+            ("QueryResults", EPCIS_QUERY_2)
+        );
+        let names: Vec<&str> = results.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["queryName", "subscriptionID", "resultsBody"]);
+        assert_eq!(results.children[0].text, "SimpleEventQuery");
+        assert_eq!(results.children[2].children[0].name, "EventList");
+        assert_eq!(results.children[2].children[0].children.len(), 1);
+
+        let without = encode_query_document(
+            &[],
+            &Namespaces::default(),
+            "SimpleEventQuery",
+            None,
+            &at("2024-05-01T08:00:00Z"),
+        );
+        assert!(!without.contains("subscriptionID"));
+        assert!(without.contains("<EventList/>"));
     }
 }
