@@ -3,7 +3,8 @@
 //! well as in JSON-LD.
 //!
 //! Elements come in the order the EPCIS 2.0 XSD (`EPCglobal-epcis-2_0.xsd`) requires of each
-//! event type, in their EPCIS 2.0 places (no 1.x `extension` wrappers). Identifiers are written
+//! event type, in their EPCIS 2.0 places (no 1.x `extension` wrappers, but for ILMD fields
+//! without a namespace, which the XSD only allows there). Identifiers are written
 //! as the model holds them; vocabulary values in the XML form (CBV URNs such as
 //! `urn:epcglobal:cbv:bizstep:shipping`, `gs1:Temperature` for measurement types). User
 //! extensions become elements in their namespace, with the prefix the model kept when it is
