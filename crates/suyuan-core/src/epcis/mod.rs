@@ -13,5 +13,6 @@ pub mod trace_fields;
 pub mod vocab;
 pub mod xml;
 mod xml_hash;
+pub mod xml_writer;
 
 pub use model::*;
