@@ -177,7 +177,7 @@ fn parameter(template: &str) -> Option<&str> {
     template
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .last()
+        .next_back()
 }
 
 fn first(body: &Value) -> Option<String> {
