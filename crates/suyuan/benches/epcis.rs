@@ -51,7 +51,7 @@ fn settings(
     data_dir: Option<std::path::PathBuf>,
     database: Option<String>,
 ) -> anyhow::Result<Settings> {
-    Ok(Settings::resolve(
+    Settings::resolve(
         ServeArgs {
             listen: Some("127.0.0.1:0".parse()?),
             data_dir,
@@ -59,7 +59,7 @@ fn settings(
             ..Default::default()
         },
         FileSettings::default(),
-    )?)
+    )
 }
 
 async fn run(backend: &str, settings: &Settings, target: usize) -> anyhow::Result<()> {
