@@ -151,6 +151,7 @@ impl From<CaptureJob> for CaptureJobView {
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the capture limits", body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn capture(
     State(services): State<Services>,
@@ -230,6 +231,8 @@ fn accepted(job: CaptureJob) -> Response {
         (status = 200, body = CaptureJobView),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn capture_job(
     State(services): State<Services>,
@@ -256,6 +259,7 @@ pub async fn capture_job(
         (status = 409, description = "The event is already stored", body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn capture_event(
     State(services): State<Services>,
@@ -400,6 +404,7 @@ async fn run_query(
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "More than maxEventCount", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn query_events(
@@ -417,6 +422,8 @@ pub async fn query_events(
         (status = 200, description = "An EPCISQueryDocument holding the event", content_type = "application/ld+json", body = Object),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_event(
     State(services): State<Services>,
@@ -450,6 +457,9 @@ pub async fn event_types(
         (status = 200, content_type = "application/ld+json", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn events_of_type(
     State(services): State<Services>,
@@ -476,6 +486,9 @@ pub async fn events_of_type(
     responses(
         (status = 200, content_type = "application/ld+json", body = Object),
         (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 406, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn events_of_epc(
     State(services): State<Services>,
