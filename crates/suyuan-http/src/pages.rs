@@ -42,10 +42,9 @@ fn layout(title: &str, body: &str) -> Html<String> {
     ))
 }
 
-/// The landing page: names the center and links to the API.
-#[utoipa::path(get, path = "/", tag = TAG,
-    responses((status = 200, description = "Landing page", content_type = "text/html", body = String)))]
-pub async fn landing(State(state): State<AppState>) -> Html<String> {
+/// The landing page: names the center and links to the API. `GET /` is routed in
+/// `api::epcis::root`, which answers JSON clients with the EPCIS top-level resources.
+pub fn landing(state: &AppState) -> Html<String> {
     let name = escape(&state.center.name);
     layout(
         &state.center.name,
@@ -132,7 +131,6 @@ pub async fn problem_type(Path(code): Path<String>) -> Result<Html<String>, ApiE
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(landing))
         .routes(routes!(docs))
         .routes(routes!(openapi_json))
         .routes(routes!(problem_type))

@@ -21,6 +21,7 @@ pub enum ProblemKind {
     Forbidden,
     NotFound,
     MethodNotAllowed,
+    NotAcceptable,
     Conflict,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -36,6 +37,7 @@ impl ProblemKind {
         ProblemKind::Forbidden,
         ProblemKind::NotFound,
         ProblemKind::MethodNotAllowed,
+        ProblemKind::NotAcceptable,
         ProblemKind::Conflict,
         ProblemKind::PayloadTooLarge,
         ProblemKind::UnsupportedMediaType,
@@ -51,6 +53,7 @@ impl ProblemKind {
             ProblemKind::Forbidden => "forbidden",
             ProblemKind::NotFound => "not-found",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
+            ProblemKind::NotAcceptable => "not-acceptable",
             ProblemKind::Conflict => "conflict",
             ProblemKind::PayloadTooLarge => "payload-too-large",
             ProblemKind::UnsupportedMediaType => "unsupported-media-type",
@@ -67,6 +70,7 @@ impl ProblemKind {
             ProblemKind::Forbidden => StatusCode::FORBIDDEN,
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ProblemKind::Conflict => StatusCode::CONFLICT,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -83,6 +87,7 @@ impl ProblemKind {
             ProblemKind::Forbidden => "The action is not allowed",
             ProblemKind::NotFound => "The resource does not exist",
             ProblemKind::MethodNotAllowed => "The method is not allowed on this resource",
+            ProblemKind::NotAcceptable => "No acceptable representation",
             ProblemKind::Conflict => "The request conflicts with the current state",
             ProblemKind::PayloadTooLarge => "The request body is too large",
             ProblemKind::UnsupportedMediaType => "The request body has an unsupported media type",
@@ -108,6 +113,9 @@ impl ProblemKind {
             }
             ProblemKind::NotFound => "Check the identifier in the path.",
             ProblemKind::MethodNotAllowed => "See /openapi.json for the methods of each path.",
+            ProblemKind::NotAcceptable => {
+                "The EPCIS resources answer JSON-LD (application/ld+json), JSON, or application/problem+json for errors; let the `Accept` header admit one of them."
+            }
             ProblemKind::Conflict => {
                 "A unique value is taken, the record changed since you read it, or the action does not fit its current state."
             }

@@ -8,9 +8,13 @@ use suyuan_core::clock;
 use suyuan_core::epcis::jsonld::{self, Namespaces};
 use suyuan_core::epcis::{Document, Event, hash, index, trace_fields};
 use suyuan_core::validation::Violations;
-use suyuan_store::{CaptureJob, EventColumn, EventQuery, EventRecord, StoreOutcome, StoredEvent};
+use suyuan_store::{
+    CaptureJob, CaptureJobCursor, EventColumn, EventFilter, EventQuery, EventRecord, StoreOutcome,
+    StoredEvent,
+};
 
 use crate::ids::new_id;
+use crate::query::ValuePage;
 use crate::{ServiceError, ServiceResult, Services};
 
 /// Most events one capture may hold (advertised as `GS1-EPCIS-Capture-Limit`).
@@ -208,9 +212,83 @@ impl Services {
         }
     }
 
-    /// The distinct values of one event column (the EPCIS resource lists), at most 1000.
-    pub async fn event_values(&self, column: EventColumn) -> ServiceResult<Vec<String>> {
-        Ok(self.store.distinct_event_values(column, 1000).await?)
+    /// The capture jobs the principal may see (its own, or all for those who read every
+    /// participant's events), newest first, one page.
+    pub async fn capture_jobs(
+        &self,
+        principal: &Principal,
+        after: Option<CaptureJobCursor>,
+        limit: i64,
+    ) -> ServiceResult<Vec<CaptureJob>> {
+        let owners = self.visible_owners(principal)?;
+        Ok(self
+            .store
+            .capture_jobs(owners.as_deref(), after.as_ref(), limit)
+            .await?)
+    }
+
+    /// Checks that the principal may read events at all (the EPCIS discovery resources).
+    pub fn require_event_access(&self, principal: &Principal) -> ServiceResult<()> {
+        self.visible_owners(principal).map(|_| ())
+    }
+
+    /// The distinct values of one event column among the events the principal sees (the
+    /// EPCIS resource lists), one page.
+    pub async fn event_values(
+        &self,
+        principal: &Principal,
+        column: EventColumn,
+        page: &ValuePage,
+    ) -> ServiceResult<Vec<String>> {
+        let owners = self.visible_owners(principal)?;
+        Ok(self
+            .store
+            .distinct_event_values(column, owners.as_deref(), page.after.as_deref(), page.limit)
+            .await?)
+    }
+
+    /// The instance identifiers (EPCs, in canonical Digital Link form) named by the events the
+    /// principal sees, in any instance role (not the classes), one page.
+    pub async fn epcs(
+        &self,
+        principal: &Principal,
+        page: &ValuePage,
+    ) -> ServiceResult<Vec<String>> {
+        use suyuan_core::epcis::index::IdentifierRole::*;
+        let owners = self.visible_owners(principal)?;
+        let roles: Vec<String> = [Epc, Parent, Child, Input, Output]
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect();
+        Ok(self
+            .store
+            .distinct_identifiers(&roles, owners.as_deref(), page.after.as_deref(), page.limit)
+            .await?)
+    }
+
+    /// Whether any event the principal sees matches `filter` (a resource such as
+    /// `/bizSteps/{bizStep}` exists when one does); `kind` and `id` name it when none does.
+    pub async fn require_matching_event(
+        &self,
+        principal: &Principal,
+        filter: EventFilter,
+        kind: &'static str,
+        id: &str,
+    ) -> ServiceResult<()> {
+        let query = EventQuery {
+            filter,
+            order: Default::default(),
+            descending: true,
+            limit: 1,
+            after: None,
+        };
+        if self.query_events(principal, query).await?.is_empty() {
+            return Err(ServiceError::NotFound {
+                kind,
+                id: id.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Whether the principal reads every event, or is a member reading as one.

@@ -7,7 +7,9 @@ use suyuan_core::epcis::jsonld::parse_time;
 use suyuan_core::epcis::vocab::Vocabulary;
 use suyuan_core::epcis::{Action, EventType, index::IdentifierRole};
 use suyuan_core::validation::Violations;
-use suyuan_store::{EventCursor, EventFilter, EventOrder, EventQuery, IdentifierMatch};
+use suyuan_store::{
+    CaptureJobCursor, EventCursor, EventFilter, EventOrder, EventQuery, IdentifierMatch,
+};
 
 /// Events a page holds when the client does not say.
 pub const DEFAULT_PAGE_SIZE: i64 = 100;
@@ -118,6 +120,104 @@ fn parse_page_token(token: &str) -> Result<EventCursor, String> {
         }),
         _ => Err(invalid()),
     }
+}
+
+/// A page of a sorted list (the identifiers, vocabulary values and capture jobs of the EPCIS
+/// resource lists): the values after `after`, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuePage {
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// Encodes the last value of a list page, for the next page's `nextPageToken`.
+pub fn value_token(last: &str) -> String {
+    BASE64URL_NOPAD.encode(format!("v1:value:{last}").as_bytes())
+}
+
+/// Encodes where a page of capture jobs ended.
+pub fn capture_job_token(cursor: &CaptureJobCursor) -> String {
+    BASE64URL_NOPAD.encode(format!("v1:job:{}:{}", cursor.created_micros, cursor.id).as_bytes())
+}
+
+fn decode_token(token: &str) -> Result<String, String> {
+    let invalid = || format!("nextPageToken {token:?} is not a token this server issued");
+    let bytes = BASE64URL_NOPAD
+        .decode(token.as_bytes())
+        .map_err(|_| invalid())?;
+    String::from_utf8(bytes).map_err(|_| invalid())
+}
+
+/// Reads `perPage` and `nextPageToken` of a list resource; other parameters are ignored.
+pub fn parse_value_page(pairs: &[(String, String)]) -> Result<ValuePage, Violations> {
+    let mut violations = Violations::new();
+    let mut page = ValuePage {
+        after: None,
+        limit: DEFAULT_PAGE_SIZE,
+    };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "perPage" => page.limit = per_page(value, &mut violations).unwrap_or(page.limit),
+            "nextPageToken" => {
+                let after = decode_token(value).and_then(|text| {
+                    text.strip_prefix("v1:value:")
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            format!("nextPageToken {value:?} is not a token of this list")
+                        })
+                });
+                page.after = violations.check("nextPageToken", after);
+            }
+            _ => {}
+        }
+    }
+    violations.finish(|| page)
+}
+
+/// Reads `perPage` and `nextPageToken` of the capture job list.
+pub fn parse_capture_job_page(
+    pairs: &[(String, String)],
+) -> Result<(Option<CaptureJobCursor>, i64), Violations> {
+    let mut violations = Violations::new();
+    let mut limit = DEFAULT_PAGE_SIZE;
+    let mut after = None;
+    for (name, value) in pairs {
+        match name.as_str() {
+            "perPage" => limit = per_page(value, &mut violations).unwrap_or(limit),
+            "nextPageToken" => {
+                let cursor = decode_token(value).and_then(|text| {
+                    text.strip_prefix("v1:job:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .and_then(|(micros, id)| {
+                            Some(CaptureJobCursor {
+                                created_micros: micros.parse().ok()?,
+                                id: id.to_owned(),
+                            })
+                        })
+                        .ok_or_else(|| {
+                            format!(
+                                "nextPageToken {value:?} is not a token of the capture job list"
+                            )
+                        })
+                });
+                after = violations.check("nextPageToken", cursor);
+            }
+            _ => {}
+        }
+    }
+    violations.finish(|| (after, limit))
+}
+
+fn per_page(value: &str, violations: &mut Violations) -> Option<i64> {
+    let n = count("perPage", value, violations)?;
+    if n > MAX_PAGE_SIZE {
+        violations.add(
+            "perPage",
+            format!("expected at most {MAX_PAGE_SIZE}, found {n}"),
+        );
+        return None;
+    }
+    Some(n)
 }
 
 /// Reads the query parameters of the EPCIS REST binding. `fixed` adds conditions of the
@@ -408,6 +508,28 @@ mod tests {
                 "EQ_colour"
             ]
         );
+    }
+
+    #[test]
+    fn list_page_tokens_round_trip() {
+        let token = value_token("https://id.gs1.org/414/0614141000005");
+        let page =
+            parse_value_page(&pairs(&[("nextPageToken", &token), ("perPage", "5")])).unwrap();
+        assert_eq!(
+            page.after.as_deref(),
+            Some("https://id.gs1.org/414/0614141000005")
+        );
+        assert_eq!(page.limit, 5);
+        let cursor = CaptureJobCursor {
+            created_micros: 1_700_000_000_000_000,
+            id: "c_abc".into(),
+        };
+        let token = capture_job_token(&cursor);
+        let (after, _) = parse_capture_job_page(&pairs(&[("nextPageToken", &token)])).unwrap();
+        assert_eq!(after, Some(cursor));
+        // A token of one list is refused by another.
+        assert!(parse_value_page(&pairs(&[("nextPageToken", &token)])).is_err());
+        assert!(parse_value_page(&pairs(&[("perPage", "0")])).is_err());
     }
 
     #[test]

@@ -63,6 +63,13 @@ pub struct CaptureJob {
     pub error_behaviour: String,
 }
 
+/// Where a page of capture jobs ended (they are listed newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureJobCursor {
+    pub created_micros: i64,
+    pub id: String,
+}
+
 /// A condition on identifiers: the event names one of `keys` in one of `roles`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentifierMatch {

@@ -178,6 +178,13 @@ pub trait Store: Send + Sync + 'static {
     /// Records how a job ended (status, counts, errors).
     async fn finish_capture_job(&self, job: &CaptureJob) -> StoreResult<()>;
     async fn capture_job(&self, id: &str) -> StoreResult<Option<CaptureJob>>;
+    /// Capture jobs, newest first: of `owners` when set, after `after`, at most `limit`.
+    async fn capture_jobs(
+        &self,
+        owners: Option<&[String]>,
+        after: Option<&CaptureJobCursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<CaptureJob>>;
 
     /// Stores events in one transaction with the audit line; an event whose eventID is already
     /// stored is skipped, not stored twice.
@@ -188,10 +195,22 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<StoreOutcome>;
     async fn event_by_id(&self, event_id: &str) -> StoreResult<Option<StoredEvent>>;
     async fn query_events(&self, query: &EventQuery) -> StoreResult<Vec<StoredEvent>>;
-    /// The distinct values of one event column, sorted, at most `limit`.
+    /// The distinct values of one event column, sorted: of the events of `owners` when set,
+    /// greater than `after`, at most `limit`.
     async fn distinct_event_values(
         &self,
         column: EventColumn,
+        owners: Option<&[String]>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>>;
+    /// The distinct identifier keys indexed in one of `roles`, sorted, with the same owner
+    /// filter and paging as [`Store::distinct_event_values`].
+    async fn distinct_identifiers(
+        &self,
+        roles: &[String],
+        owners: Option<&[String]>,
+        after: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<String>>;
 }

@@ -22,8 +22,8 @@ use suyuan_core::registry::{Participant, Product, Site};
 
 use self::rows::*;
 use crate::{
-    AuditEntry, AuditFilter, CaptureJob, EntityKind, EventColumn, EventOrder, EventQuery,
-    EventRecord, HistoryEntry, Page, PageRequest, ParticipantFilter, Store, StoreError,
+    AuditEntry, AuditFilter, CaptureJob, CaptureJobCursor, EntityKind, EventColumn, EventOrder,
+    EventQuery, EventRecord, HistoryEntry, Page, PageRequest, ParticipantFilter, Store, StoreError,
     StoreOutcome, StoreResult, StoredEvent,
 };
 
@@ -316,6 +316,21 @@ where
             .into_iter()
             .map(T::try_from)
             .collect()
+    }
+
+    /// Runs a statement built at run time and reads its rows.
+    async fn fetch_statement<R>(&self, statement: Statement) -> StoreResult<Vec<R>>
+    where
+        R: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+    {
+        let mut select = sqlx::query_as::<DB, R>(&statement.sql);
+        for bind in statement.binds {
+            select = match bind {
+                Bind::Text(text) => select.bind(text),
+                Bind::Int(number) => select.bind(number),
+            };
+        }
+        Ok(select.fetch_all(&self.pool).await?)
     }
 
     async fn fetch_one<R, T>(&self, sql: &str, id: &str) -> StoreResult<Option<T>>
@@ -1027,19 +1042,95 @@ where
         Ok(rows.into_iter().map(StoredEvent::from).collect())
     }
 
+    async fn capture_jobs(
+        &self,
+        owners: Option<&[String]>,
+        after: Option<&CaptureJobCursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<CaptureJob>> {
+        let mut statement = Statement::default();
+        statement.push(
+            "SELECT id, owner_id, status, created_at, finished_at, event_count, stored, errors, \
+             error_behaviour FROM capture_jobs WHERE 1 = 1",
+        );
+        owner_condition(&mut statement, "owner_id", owners);
+        if let Some(after) = after {
+            statement.push(" AND (created_at < ");
+            statement.bind(Bind::Int(after.created_micros));
+            statement.push(" OR (created_at = ");
+            statement.bind(Bind::Int(after.created_micros));
+            statement.push(" AND id < ");
+            statement.text(&after.id);
+            statement.push("))");
+        }
+        statement.push(" ORDER BY created_at DESC, id DESC LIMIT ");
+        statement.bind(Bind::Int(limit));
+        let rows = self.fetch_statement::<CaptureJobRow>(statement).await?;
+        Ok(rows.into_iter().map(CaptureJob::from).collect())
+    }
+
     async fn distinct_event_values(
         &self,
         column: EventColumn,
+        owners: Option<&[String]>,
+        after: Option<&str>,
         limit: i64,
     ) -> StoreResult<Vec<String>> {
         let name = column.column();
-        let rows = sqlx::query_as::<DB, TextRow>(&format!(
-            "SELECT DISTINCT {name} AS value FROM events WHERE {name} IS NOT NULL ORDER BY {name} LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let mut statement = Statement::default();
+        statement.push(&format!(
+            "SELECT DISTINCT {name} AS value FROM events WHERE {name} IS NOT NULL"
+        ));
+        owner_condition(&mut statement, "owner_id", owners);
+        if let Some(after) = after {
+            statement.push(&format!(" AND {name} > "));
+            statement.text(after);
+        }
+        statement.push(&format!(" ORDER BY {name} LIMIT "));
+        statement.bind(Bind::Int(limit));
+        let rows = self.fetch_statement::<TextRow>(statement).await?;
         Ok(rows.into_iter().map(|row| row.value).collect())
+    }
+
+    async fn distinct_identifiers(
+        &self,
+        roles: &[String],
+        owners: Option<&[String]>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
+        if roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut statement = Statement::default();
+        statement.push(
+            "SELECT DISTINCT i.key AS value FROM event_identifiers i \
+             JOIN events e ON e.seq = i.event_seq WHERE i.role IN (",
+        );
+        statement.list(roles);
+        statement.push(")");
+        owner_condition(&mut statement, "e.owner_id", owners);
+        if let Some(after) = after {
+            statement.push(" AND i.key > ");
+            statement.text(after);
+        }
+        statement.push(" ORDER BY i.key LIMIT ");
+        statement.bind(Bind::Int(limit));
+        let rows = self.fetch_statement::<TextRow>(statement).await?;
+        Ok(rows.into_iter().map(|row| row.value).collect())
+    }
+}
+
+/// Restricts a statement to the rows of `owners`, when set (an empty list matches nothing).
+fn owner_condition(statement: &mut Statement, column: &str, owners: Option<&[String]>) {
+    if let Some(owners) = owners {
+        if owners.is_empty() {
+            statement.push(" AND 1 = 0");
+        } else {
+            statement.push(&format!(" AND {column} IN ("));
+            statement.list(owners);
+            statement.push(")");
+        }
     }
 }
 

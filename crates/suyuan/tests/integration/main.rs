@@ -7,6 +7,7 @@
 mod cli;
 mod crash;
 mod epcis_api;
+mod epcis_openapi_walk;
 mod http_api;
 mod ledger_upload;
 mod openapi;
