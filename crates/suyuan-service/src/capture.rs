@@ -291,6 +291,14 @@ impl Services {
         Ok(())
     }
 
+    /// The participants whose events the principal sees in lists: `None` for all.
+    fn visible_owners(&self, principal: &Principal) -> ServiceResult<Option<Vec<String>>> {
+        Ok(match self.reader(principal)? {
+            Reader::All => None,
+            Reader::Member(own) => Some(vec![own]),
+        })
+    }
+
     /// Whether the principal reads every event, or is a member reading as one.
     fn reader(&self, principal: &Principal) -> ServiceResult<Reader> {
         if principal.role.grants(ScopedAction::EventRead.any()) {

@@ -22,6 +22,8 @@ const EPCIS_1: &str = "urn:epcglobal:epcis:xsd:1";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const MASTER_DATA_2: &str = "urn:epcglobal:epcis-masterdata:xsd:2";
 const MASTER_DATA_1: &str = "urn:epcglobal:epcis-masterdata:xsd:1";
+const QUERY_2: &str = "urn:epcglobal:epcis-query:xsd:2";
+const QUERY_1: &str = "urn:epcglobal:epcis-query:xsd:1";
 
 /// An XML element with its namespace resolved.
 #[derive(Debug, Clone, Default)]
@@ -260,7 +262,7 @@ pub fn decode_document(text: &str) -> Result<Document, Violations> {
 /// Reads an EPCIS XML document, with the pre-hash string of each of its events (in the order
 /// of `events`) as the reference event hash generator reads it from the XML.
 pub fn decode_document_with_pre_hashes(text: &str) -> Result<(Document, Vec<String>), Violations> {
-    match decode(text) {
+    match decode(text, true) {
         Ok((document, pre_hashes, violations)) if violations.is_empty() => {
             Ok((document, pre_hashes))
         }
@@ -269,8 +271,10 @@ pub fn decode_document_with_pre_hashes(text: &str) -> Result<(Document, Vec<Stri
 }
 
 /// Reads a document whose header is sound: its valid events and the problems of the others.
+/// A query document (`EPCISQueryDocument`) is refused here: it is an answer, not something
+/// to capture.
 pub fn decode_document_partially(text: &str) -> Result<(Document, Violations), Violations> {
-    decode(text).map(|(document, _, violations)| (document, violations))
+    decode(text, false).map(|(document, _, violations)| (document, violations))
 }
 
 /// The element named `name` (without namespace) taken out of `elements`.
@@ -283,20 +287,30 @@ fn take_child(elements: &mut Vec<Element>, name: &str) -> Option<Element> {
 
 type Decoded = (Document, Vec<String>, Violations);
 
-fn decode(text: &str) -> Result<Decoded, Violations> {
+fn decode(text: &str, query_documents: bool) -> Result<Decoded, Violations> {
     let (mut root, declarations) =
         parse_tree(text).map_err(|message| Violations::single("", message))?;
     let mut violations = Violations::new();
     let master_data = root.name == "EPCISMasterDataDocument"
         && (root.namespace == MASTER_DATA_2 || root.namespace == MASTER_DATA_1);
+    let query_results = root.name == "EPCISQueryDocument"
+        && (root.namespace == QUERY_2 || root.namespace == QUERY_1);
+    if query_results && !query_documents {
+        return Err(Violations::single(
+            "",
+            "expected an epcis:EPCISDocument: a query document is an answer, not something to capture",
+        ));
+    }
     if !master_data
+        && !query_results
         && (root.name != "EPCISDocument"
             || !(root.namespace == EPCIS_2 || root.namespace == EPCIS_1))
     {
         violations.add(
             "",
             format!(
-                "expected an epcis:EPCISDocument in {EPCIS_2} (or {EPCIS_1}), found <{}> in {:?}",
+                "expected an epcis:EPCISDocument in {EPCIS_2} (or {EPCIS_1}) or an \
+                 epcisq:EPCISQueryDocument in {QUERY_2}, found <{}> in {:?}",
                 root.name, root.namespace
             ),
         );
@@ -322,6 +336,25 @@ fn decode(text: &str) -> Result<Decoded, Violations> {
         return Err(violations);
     };
     let mut body = splice_wrappers(body.children);
+    if query_results {
+        // A query's answer: EPCISBody/epcisq:QueryResults/resultsBody/EventList.
+        let results = body
+            .iter()
+            .position(|e| e.name == "QueryResults")
+            .map(|index| body.remove(index));
+        let Some(mut results) = results else {
+            violations.add("/epcisBody/queryResults", "is required (QueryResults)");
+            return Err(violations);
+        };
+        let Some(results_body) = take_child(&mut results.children, "resultsBody") else {
+            violations.add(
+                "/epcisBody/queryResults/resultsBody",
+                "is required (resultsBody)",
+            );
+            return Err(violations);
+        };
+        body = splice_wrappers(results_body.children);
+    }
     // Master data documents and documents of master data only carry no events.
     let list = match take_child(&mut body, "EventList") {
         Some(list) => splice_wrappers(list.children),
@@ -346,6 +379,8 @@ fn decode(text: &str) -> Result<Decoded, Violations> {
             !prefix.is_empty()
                 && uri != EPCIS_2
                 && uri != EPCIS_1
+                && uri != QUERY_2
+                && uri != QUERY_1
                 && uri != XSI
                 && uri != "http://www.w3.org/2001/XMLSchema"
         })

@@ -732,12 +732,85 @@ fn quality(headers: &HeaderMap, media: &str) -> (f32, u8) {
     best.unwrap_or((0.0, 0))
 }
 
-/// The media types the EPCIS resources answer in (errors as problem+json).
-const EPCIS_MEDIA: [&str; 3] = [
+/// The media types the EPCIS resources answer in (errors as problem+json; event documents
+/// also in the XML binding).
+const EPCIS_MEDIA: [&str; 5] = [
     "application/ld+json",
     "application/json",
     "application/problem+json",
+    "application/xml",
+    "text/xml",
 ];
+
+/// Whether `Accept` prefers the XML binding to JSON-LD and JSON.
+fn prefers_xml(headers: &HeaderMap) -> bool {
+    let better = |a: (f32, u8), b: (f32, u8)| if b > a { b } else { a };
+    let xml = better(
+        quality(headers, "application/xml"),
+        quality(headers, "text/xml"),
+    );
+    let json = better(
+        quality(headers, "application/ld+json"),
+        quality(headers, "application/json"),
+    );
+    xml.0 > 0.0 && xml > json
+}
+
+/// Route layer of the EPCIS resources: a client preferring XML gets event documents
+/// (`EPCISQueryDocument`) in the XML binding. Handlers answer JSON-LD; the document is
+/// rewritten here, so every query path negotiates alike.
+pub async fn answer_in_xml(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let xml = prefers_xml(request.headers());
+    let response = next.run(request).await;
+    let json_ld = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/ld+json"));
+    if !xml || response.status() != StatusCode::OK || !json_ld {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let rewritten = async {
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|e| e.to_string())?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        if value.get("type").and_then(|t| t.as_str()) != Some("EPCISQueryDocument") {
+            return Ok::<_, String>(bytes.to_vec());
+        }
+        let document = jsonld::decode_document(&value).map_err(|v| v.to_string())?;
+        let namespaces = Namespaces::from_declared(document.namespaces.clone());
+        let query_name = value["epcisBody"]["queryResults"]["queryName"]
+            .as_str()
+            .unwrap_or("SimpleEventQuery");
+        Ok(suyuan_core::epcis::xml_writer::encode_query_document(
+            &document.events,
+            &namespaces,
+            query_name,
+            None,
+            &document.creation_date,
+        )
+        .into_bytes())
+    }
+    .await;
+    match rewritten {
+        Ok(xml) => {
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml"),
+            );
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(xml))
+        }
+        Err(detail) => ApiError::from(suyuan_service::ServiceError::Internal(format!(
+            "writing the answer in XML: {detail}"
+        )))
+        .into_response(),
+    }
+}
 
 fn not_acceptable(headers: &HeaderMap, admits: &str) -> ApiError {
     let found = headers

@@ -551,6 +551,29 @@ async fn queries_filter_page_and_respect_ownership() {
         let q3 = encode("urn:epc:id:sgtin:6901234.067890.Q3");
         let (_, _, own_view) = client.get(&format!("/events?MATCH_epc={q3}")).await;
         let own_view = &list(&own_view)[0];
+        // The same answer in the XML binding for a client that prefers it.
+        let response = client
+            .http
+            .get(format!("{}/events?MATCH_epc={q3}&perPage=10", client.base))
+            .bearer_auth(&client.key)
+            .header("accept", "application/xml")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers().get("content-type").map(|v| v.as_bytes()),
+            Some(&b"application/xml"[..])
+        );
+        let xml = response.text().await.expect("xml");
+        let read = suyuan_core::epcis::xml::decode_document(&xml).expect("an EPCIS XML document");
+        assert_eq!(read.events.len(), 1, "{xml}");
+        assert_eq!(
+            read.events[0].event_id.as_deref(),
+            own_view["eventID"].as_str(),
+            "{xml}"
+        );
+        assert!(xml.contains("广州某某商贸有限公司"), "{xml}");
         assert_eq!(
             own_view["suyuan:buyerName"],
             json!("广州某某商贸有限公司"),
