@@ -4,7 +4,8 @@
 //! SQLite (and on PostgreSQL when `SUYUAN_BENCH_DATABASE_URL` names a server), fills the
 //! store to `SUYUAN_BENCH_EVENTS` events (default 1,000,000), then times the main queries.
 //! The figures are printed; nothing is asserted, because speed is measured, not tested.
-//! `SUYUAN_BENCH_DIR` names a directory to keep the SQLite database in.
+//! `SUYUAN_BENCH_DIR` names a directory to keep the SQLite database in; the PostgreSQL
+//! database is then kept too.
 
 use std::time::{Duration, Instant};
 
@@ -50,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     for (backend, settings) in backends {
         run(backend, &settings, target).await?;
     }
-    if let Some(url) = &server {
+    if let Some(url) = server.as_ref().filter(|_| keep.is_none()) {
         admin(
             url,
             &format!("DROP DATABASE IF EXISTS {bench_database} WITH (FORCE)"),

@@ -35,9 +35,12 @@ pub trait Dialect: Database {
     /// How many rows a statement changed (sqlx has no backend-neutral accessor).
     fn rows_affected(result: &Self::QueryResult) -> u64;
 
-    /// A statement that refreshes the query planner's statistics, run as events accumulate;
-    /// `None` where the server keeps them itself (PostgreSQL's autovacuum).
+    /// A statement that refreshes the query planner's statistics, run every
+    /// [`Dialect::EVENTS_PER_STATISTICS_REFRESH`] stored events.
     const REFRESH_STATISTICS: Option<&'static str> = None;
+
+    /// Events stored between two refreshes of the planner's statistics.
+    const EVENTS_PER_STATISTICS_REFRESH: usize = 5_000;
 
     /// The numbered placeholder for the `index`th (1-based) parameter.
     fn placeholder(index: usize) -> String {
@@ -70,6 +73,13 @@ impl Dialect for sqlx::Sqlite {
 impl Dialect for sqlx::Postgres {
     const BACKEND: &'static str = "postgres";
 
+    /// Autovacuum analyses a table only after it grew by a tenth and at most once a minute;
+    /// right after a bulk capture the planner would still think a member owns a handful of
+    /// events and pick its index for every query. ANALYZE samples, so it stays cheap.
+    const REFRESH_STATISTICS: Option<&'static str> =
+        Some("ANALYZE events, event_identifiers, event_attributes");
+    const EVENTS_PER_STATISTICS_REFRESH: usize = 50_000;
+
     fn rows_affected(result: &sqlx::postgres::PgQueryResult) -> u64 {
         result.rows_affected()
     }
@@ -82,9 +92,6 @@ pub struct SqlStore<DB: Database> {
     /// Events stored since the planner's statistics were last refreshed.
     events_since_statistics: Arc<AtomicUsize>,
 }
-
-/// Events stored between two refreshes of the planner's statistics.
-const EVENTS_PER_STATISTICS_REFRESH: usize = 5_000;
 
 impl<DB: Database> SqlStore<DB> {
     /// Wraps a pool whose database is already migrated.
@@ -194,12 +201,12 @@ where
     }
 
     /// Counts stored events and refreshes the statistics every
-    /// [`EVENTS_PER_STATISTICS_REFRESH`] of them.
+    /// [`Dialect::EVENTS_PER_STATISTICS_REFRESH`] of them.
     async fn note_events_stored(&self, stored: usize) -> StoreResult<()> {
         let before = self
             .events_since_statistics
             .fetch_add(stored, Ordering::Relaxed);
-        if before + stored >= EVENTS_PER_STATISTICS_REFRESH {
+        if before + stored >= DB::EVENTS_PER_STATISTICS_REFRESH {
             self.events_since_statistics.store(0, Ordering::Relaxed);
             self.refresh_statistics().await?;
         }
