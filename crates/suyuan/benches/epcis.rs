@@ -215,14 +215,7 @@ fn ms(duration: Duration) -> f64 {
 }
 
 fn enc(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 async fn capture_all(
@@ -272,14 +265,8 @@ fn gtin(product: usize) -> String {
     format!("{body}{}", check_digit(&body))
 }
 
-fn check_digit(body: &str) -> u32 {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    (10 - sum % 10) % 10
+fn check_digit(body: &str) -> char {
+    suyuan_core::ids::gs1_check_digit(body).expect("digits")
 }
 
 fn class_epc(product: usize) -> String {

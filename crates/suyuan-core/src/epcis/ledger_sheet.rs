@@ -264,15 +264,34 @@ const QUANTITY_NOTE: &str =
     "件数。一物一码的追溯码可不填（即 1）；一品一码/一批一码时填写本行件数。";
 const FLOW_PUBLIC_NOTE: &str = "流向信息是否公开：填“是”则本行流向信息（时间、对方名称、地址、联系方式）公开；填“否”则不公开；不填时对方名称、地址、联系方式不公开，时间公开。";
 
+/// The columns every sheet has: the code, how many, and (flow sheets) the publicity choice.
+const TRACE_CODE_COLUMN: Column = column(
+    tf::TRACE_CODE,
+    "追溯码",
+    REQUIRED,
+    CellKind::TraceCode,
+    TRACE_CODE_NOTE,
+    "urn:epc:id:sgtin:6901234.067890.A0001",
+);
+const QUANTITY_COLUMN: Column = column(
+    tf::QUANTITY,
+    "数量",
+    OPTIONAL,
+    CellKind::Quantity,
+    QUANTITY_NOTE,
+    "",
+);
+const FLOW_PUBLIC_COLUMN: Column = column(
+    tf::FLOW_PUBLIC,
+    "是否公开",
+    OPTIONAL,
+    CellKind::YesNo,
+    FLOW_PUBLIC_NOTE,
+    "否",
+);
+
 const PRODUCTION_COLUMNS: &[Column] = &[
-    column(
-        tf::TRACE_CODE,
-        "追溯码",
-        REQUIRED,
-        CellKind::TraceCode,
-        TRACE_CODE_NOTE,
-        "urn:epc:id:sgtin:6901234.067890.A0001",
-    ),
+    TRACE_CODE_COLUMN,
     column(
         tf::PRODUCT_NAME,
         "产品名称",
@@ -353,25 +372,11 @@ const PRODUCTION_COLUMNS: &[Column] = &[
         "有效期截止日期（如有），YYYY-MM-DD，不得早于生产日期。",
         "",
     ),
-    column(
-        tf::QUANTITY,
-        "数量",
-        OPTIONAL,
-        CellKind::Quantity,
-        QUANTITY_NOTE,
-        "",
-    ),
+    QUANTITY_COLUMN,
 ];
 
 const SHIPPING_COLUMNS: &[Column] = &[
-    column(
-        tf::TRACE_CODE,
-        "追溯码",
-        REQUIRED,
-        CellKind::TraceCode,
-        TRACE_CODE_NOTE,
-        "urn:epc:id:sgtin:6901234.067890.A0001",
-    ),
+    TRACE_CODE_COLUMN,
     column(
         tf::SALE_TIME,
         "销售时间",
@@ -404,33 +409,12 @@ const SHIPPING_COLUMNS: &[Column] = &[
         "购买单位联系人电话等。",
         "020-86000000",
     ),
-    column(
-        tf::QUANTITY,
-        "数量",
-        OPTIONAL,
-        CellKind::Quantity,
-        QUANTITY_NOTE,
-        "",
-    ),
-    column(
-        tf::FLOW_PUBLIC,
-        "是否公开",
-        OPTIONAL,
-        CellKind::YesNo,
-        FLOW_PUBLIC_NOTE,
-        "否",
-    ),
+    QUANTITY_COLUMN,
+    FLOW_PUBLIC_COLUMN,
 ];
 
 const PURCHASE_COLUMNS: &[Column] = &[
-    column(
-        tf::TRACE_CODE,
-        "追溯码",
-        REQUIRED,
-        CellKind::TraceCode,
-        TRACE_CODE_NOTE,
-        "urn:epc:id:sgtin:6901234.067890.A0001",
-    ),
+    TRACE_CODE_COLUMN,
     column(
         tf::SUPPLIER_NAME,
         "供应商名称",
@@ -447,33 +431,12 @@ const PURCHASE_COLUMNS: &[Column] = &[
         "采购（到货）时间，YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]（北京时间）。",
         "2026-11-22",
     ),
-    column(
-        tf::QUANTITY,
-        "数量",
-        OPTIONAL,
-        CellKind::Quantity,
-        QUANTITY_NOTE,
-        "",
-    ),
-    column(
-        tf::FLOW_PUBLIC,
-        "是否公开",
-        OPTIONAL,
-        CellKind::YesNo,
-        FLOW_PUBLIC_NOTE,
-        "否",
-    ),
+    QUANTITY_COLUMN,
+    FLOW_PUBLIC_COLUMN,
 ];
 
 const SALES_COLUMNS: &[Column] = &[
-    column(
-        tf::TRACE_CODE,
-        "追溯码",
-        REQUIRED,
-        CellKind::TraceCode,
-        TRACE_CODE_NOTE,
-        "urn:epc:id:sgtin:6901234.067890.A0001",
-    ),
+    TRACE_CODE_COLUMN,
     column(
         tf::CUSTOMER_NAME,
         "客户名称",
@@ -490,22 +453,8 @@ const SALES_COLUMNS: &[Column] = &[
         "售出时间，YYYY-MM-DD 或 YYYY-MM-DD HH:MM[:SS]（北京时间）。",
         "2026-11-25 15:00",
     ),
-    column(
-        tf::QUANTITY,
-        "数量",
-        OPTIONAL,
-        CellKind::Quantity,
-        QUANTITY_NOTE,
-        "",
-    ),
-    column(
-        tf::FLOW_PUBLIC,
-        "是否公开",
-        OPTIONAL,
-        CellKind::YesNo,
-        FLOW_PUBLIC_NOTE,
-        "否",
-    ),
+    QUANTITY_COLUMN,
+    FLOW_PUBLIC_COLUMN,
 ];
 
 /// One row of a sheet as the spreadsheet numbers it (from 1), with its cells as text.

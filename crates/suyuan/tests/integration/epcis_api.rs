@@ -358,6 +358,41 @@ async fn capture_is_atomic_idempotent_and_names_every_error() {
             "{job}"
         );
 
+        // An event repeated inside one document is stored and indexed once.
+        let mut repeated = object_event(
+            "urn:epc:id:sgtin:6901234.067890.R1",
+            "2026-11-23T10:00:00+08:00",
+        );
+        repeated["eventID"] = json!("urn:uuid:0d7c5b1e-2f0a-4c3e-9b1d-5a6f7e8d9c01");
+        let other = object_event(
+            "urn:epc:id:sgtin:6901234.067890.R2",
+            "2026-11-23T10:05:00+08:00",
+        );
+        let job: Value = client
+            .post(
+                "/capture",
+                document(vec![repeated.clone(), other, repeated]),
+            )
+            .await
+            .json()
+            .await
+            .expect("job");
+        assert_eq!(
+            (job["success"].clone(), job["storedEventCount"].clone()),
+            (json!(true), json!(2)),
+            "{job}"
+        );
+        let (_, _, found) = client
+            .get("/events?MATCH_epc=urn:epc:id:sgtin:6901234.067890.R1")
+            .await;
+        assert_eq!(
+            found["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+                .as_array()
+                .map(Vec::len),
+            Some(1),
+            "{found}"
+        );
+
         // Not JSON at all, a query document, and an oversized body are refused at once.
         let response = client
             .post("/capture", "{\"type\": \"EPCISDocument\", ".into())
