@@ -295,8 +295,9 @@ fn urlencode(text: &str) -> String {
         .replace('+', "%20")
 }
 
-/// Turns stored events into an EPCISQueryDocument.
-fn query_document(events: &[StoredEvent]) -> ApiResult<serde_json::Value> {
+/// Stored events as an EPCISQueryDocument, in the XML binding when the client prefers it
+/// (`Accept`), in JSON-LD otherwise.
+fn query_answer(headers: &HeaderMap, events: &[StoredEvent]) -> ApiResult<Response> {
     let mut namespaces = Namespaces::default();
     let mut decoded = Vec::with_capacity(events.len());
     for stored in events {
@@ -314,12 +315,27 @@ fn query_document(events: &[StoredEvent]) -> ApiResult<serde_json::Value> {
         })?;
         decoded.push(event);
     }
-    Ok(jsonld::encode_query_document(
+    let now = clock::now().fixed_offset();
+    if !prefers_xml(headers) {
+        let document =
+            jsonld::encode_query_document(&decoded, &namespaces, "SimpleEventQuery", &now);
+        return Ok(json_ld(StatusCode::OK, &document));
+    }
+    let xml = suyuan_core::epcis::xml_writer::encode_query_document(
         &decoded,
         &namespaces,
         "SimpleEventQuery",
-        &clock::now().fixed_offset(),
-    ))
+        None,
+        &now,
+    );
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml")],
+        xml,
+    )
+        .into_response();
+    epcis_headers(response.headers_mut());
+    Ok(response)
 }
 
 fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -333,6 +349,7 @@ fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 async fn run_query(
     services: &Services,
     principal: &suyuan_service::Principal,
+    headers: &HeaderMap,
     path: &str,
     raw: Option<&str>,
     fixed: impl FnOnce(&mut suyuan_store::EventFilter),
@@ -361,8 +378,7 @@ async fn run_query(
     }
     let more = events.len() as i64 > limit;
     events.truncate(limit as usize);
-    let document = query_document(&events)?;
-    let mut response = json_ld(StatusCode::OK, &document);
+    let mut response = query_answer(headers, &events)?;
     if more && let Some(last) = events.last() {
         let sort = match parsed.query.order {
             EventOrder::EventTime => last.event_time.timestamp_micros(),
@@ -410,9 +426,18 @@ async fn run_query(
 pub async fn query_events(
     State(services): State<Services>,
     Auth(principal): Auth,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    run_query(&services, &principal, "/events", raw.as_deref(), |_| {}).await
+    run_query(
+        &services,
+        &principal,
+        &headers,
+        "/events",
+        raw.as_deref(),
+        |_| {},
+    )
+    .await
 }
 
 /// One event by its eventID.
@@ -428,10 +453,11 @@ pub async fn query_events(
 pub async fn get_event(
     State(services): State<Services>,
     Auth(principal): Auth,
+    headers: HeaderMap,
     Path(event_id): Path<String>,
 ) -> ApiResult<Response> {
     let event = services.event(&principal, &event_id).await?;
-    Ok(json_ld(StatusCode::OK, &query_document(&[event])?))
+    query_answer(&headers, &[event])
 }
 
 /// The five event types.
@@ -464,6 +490,7 @@ pub async fn event_types(
 pub async fn events_of_type(
     State(services): State<Services>,
     Auth(principal): Auth,
+    headers: HeaderMap,
     Path(event_type): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -474,9 +501,16 @@ pub async fn events_of_type(
         ));
     };
     let path = format!("/eventTypes/{}/events", event_type.as_str());
-    run_query(&services, &principal, &path, raw.as_deref(), |filter| {
-        filter.event_types = vec![event_type.as_str().to_owned()];
-    })
+    run_query(
+        &services,
+        &principal,
+        &headers,
+        &path,
+        raw.as_deref(),
+        |filter| {
+            filter.event_types = vec![event_type.as_str().to_owned()];
+        },
+    )
     .await
 }
 
@@ -493,6 +527,7 @@ pub async fn events_of_type(
 pub async fn events_of_epc(
     State(services): State<Services>,
     Auth(principal): Auth,
+    headers: HeaderMap,
     Path(epc): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -503,13 +538,20 @@ pub async fn events_of_epc(
     })?;
     let path = format!("/epcs/{}/events", urlencode(&epc));
     let key = index_key(&epc);
-    run_query(&services, &principal, &path, raw.as_deref(), |filter| {
-        filter.identifiers.push(IdentifierMatch {
-            roles: Vec::new(),
-            keys: vec![key],
-            prefix: true,
-        });
-    })
+    run_query(
+        &services,
+        &principal,
+        &headers,
+        &path,
+        raw.as_deref(),
+        |filter| {
+            filter.identifiers.push(IdentifierMatch {
+                roles: Vec::new(),
+                keys: vec![key],
+                prefix: true,
+            });
+        },
+    )
     .await
 }
 
@@ -754,62 +796,6 @@ fn prefers_xml(headers: &HeaderMap) -> bool {
         quality(headers, "application/json"),
     );
     xml.0 > 0.0 && xml > json
-}
-
-/// Route layer of the EPCIS resources: a client preferring XML gets event documents
-/// (`EPCISQueryDocument`) in the XML binding. Handlers answer JSON-LD; the document is
-/// rewritten here, so every query path negotiates alike.
-pub async fn answer_in_xml(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let xml = prefers_xml(request.headers());
-    let response = next.run(request).await;
-    let json_ld = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/ld+json"));
-    if !xml || response.status() != StatusCode::OK || !json_ld {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let rewritten = async {
-        let bytes = axum::body::to_bytes(body, usize::MAX)
-            .await
-            .map_err(|e| e.to_string())?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-        if value.get("type").and_then(|t| t.as_str()) != Some("EPCISQueryDocument") {
-            return Ok::<_, String>(bytes.to_vec());
-        }
-        let document = jsonld::decode_document(&value).map_err(|v| v.to_string())?;
-        let namespaces = Namespaces::from_declared(document.namespaces.clone());
-        let query_name = value["epcisBody"]["queryResults"]["queryName"]
-            .as_str()
-            .unwrap_or("SimpleEventQuery");
-        Ok(suyuan_core::epcis::xml_writer::encode_query_document(
-            &document.events,
-            &namespaces,
-            query_name,
-            None,
-            &document.creation_date,
-        )
-        .into_bytes())
-    }
-    .await;
-    match rewritten {
-        Ok(xml) => {
-            parts.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/xml"),
-            );
-            parts.headers.remove(header::CONTENT_LENGTH);
-            Response::from_parts(parts, axum::body::Body::from(xml))
-        }
-        Err(detail) => ApiError::from(suyuan_service::ServiceError::Internal(format!(
-            "writing the answer in XML: {detail}"
-        )))
-        .into_response(),
-    }
 }
 
 fn not_acceptable(headers: &HeaderMap, admits: &str) -> ApiError {
@@ -1124,13 +1110,14 @@ async fn resource(
 async fn resource_events(
     services: &Services,
     principal: &suyuan_service::Principal,
+    headers: &HeaderMap,
     kind: Resource,
     value: &str,
     raw: Option<&str>,
 ) -> ApiResult<Response> {
     let fixed = kind.filter(value)?;
     let path = format!("/{}/{}/events", kind.names().1, urlencode(value));
-    run_query(services, principal, &path, raw, |filter| {
+    run_query(services, principal, headers, &path, raw, |filter| {
         filter.biz_steps.extend(fixed.biz_steps);
         filter.dispositions.extend(fixed.dispositions);
         filter.biz_locations.extend(fixed.biz_locations);
@@ -1174,10 +1161,11 @@ macro_rules! resource_handlers {
         pub async fn $events(
             State(services): State<Services>,
             Auth(principal): Auth,
+            headers: HeaderMap,
             Path(value): Path<String>,
             RawQuery(raw): RawQuery,
         ) -> ApiResult<Response> {
-            resource_events(&services, &principal, Resource::$kind, &value, raw.as_deref()).await
+            resource_events(&services, &principal, &headers, Resource::$kind, &value, raw.as_deref()).await
         }
     };
 }

@@ -125,6 +125,5 @@ fn epcis_router() -> OpenApiRouter<AppState> {
         .routes(routes!(read_points, options_read_points))
         .routes(routes!(read_point, options_read_point))
         .routes(routes!(read_point_events, options_read_point_events))
-        .route_layer(axum::middleware::from_fn(epcis::answer_in_xml))
         .route_layer(axum::middleware::from_fn(epcis::require_acceptable))
 }
